@@ -1,0 +1,134 @@
+# izin - QR-sealed immigration stay permits.  See README.md.
+
+# Settings: override on the command line (make PREFIX=/usr CC=clang ...).
+PREFIX    ?= /usr/local
+MANPREFIX ?= $(PREFIX)/share/man
+DESTDIR   ?=
+CC        ?= cc
+CFLAGS    ?= -O2 -g
+WARN       = -Wall -Wextra
+CPPFLAGS  ?=
+LDFLAGS   ?=
+AR        ?= ar
+# SANITIZE=1 builds everything under AddressSanitizer + UBSan.
+SANITIZE  ?=
+
+# pkg-config module and the Debian package that provides it.
+PKGS = libqrencode:libqrencode-dev zbar:libzbar-dev libpng:libpng-dev \
+       libjpeg:libjpeg62-turbo-dev sqlite3:libsqlite3-dev \
+       libsodium:libsodium-dev jansson:libjansson-dev libexif:libexif-dev \
+       check:check
+# Debian packages the build, the tests and the demo need.
+DEB_PKGS = gcc make pkg-config $(foreach p,$(PKGS),$(word 2,$(subst :, ,$(p)))) \
+           zbar-tools qrencode sqlite3 mandoc
+
+ifeq ($(SANITIZE),1)
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
+           -fno-omit-frame-pointer
+endif
+
+# Goals that must work before the dependencies are installed.
+BARE_GOALS = deps check demo clean
+ifneq ($(filter-out $(BARE_GOALS),$(or $(MAKECMDGOALS),all)),)
+MISSING := $(foreach p,$(PKGS),$(if $(shell pkg-config --exists \
+	$(word 1,$(subst :, ,$(p))) && echo y),,$(word 2,$(subst :, ,$(p)))))
+ifneq ($(strip $(MISSING)),)
+$(error missing Debian packages: $(MISSING); run 'make deps' as root or 'apt-get install $(MISSING)')
+endif
+endif
+
+PC_LIB  = libqrencode zbar libpng libjpeg sqlite3 libsodium jansson libexif
+ALL_CFLAGS  = $(CPPFLAGS) -Ilib $(CFLAGS) $(WARN) \
+              $(SANFLAGS) $(shell pkg-config --cflags $(PC_LIB) 2>/dev/null)
+# --as-needed: a tool records only the shared libraries it really calls.
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS) -Wl,--as-needed
+LIBS        = $(shell pkg-config --libs $(PC_LIB) 2>/dev/null) -lpthread -lm
+CHECK_LIBS  = $(shell pkg-config --libs check 2>/dev/null)
+CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
+
+LIB_SRC  = $(sort $(wildcard lib/*.c))
+LIB_OBJ  = $(LIB_SRC:.c=.o)
+CMD_SRC  = $(sort $(wildcard cmd/*.c))
+CMD_OBJ  = $(CMD_SRC:.c=.o)
+BIN      = $(CMD_SRC:.c=)
+TEST_SRC = $(sort $(wildcard tests/check_*.c))
+TEST_BIN = $(TEST_SRC:.c=)
+MAN      = $(sort $(wildcard man/*.[1-8]))
+
+all: $(BIN)
+
+# Rebuild everything when the flags change (a SANITIZE=1 run after a
+# plain one, say), so objects of two kinds never meet in one link.
+.flags: FORCE
+	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cmp -s - $@ || \
+		echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@
+
+lib/%.o: lib/%.c lib/izin.h lib/izin_internal.h .flags
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+cmd/%.o: cmd/%.c lib/izin.h lib/izin_internal.h .flags
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+lib/libizin.a: $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+cmd/%: cmd/%.o lib/libizin.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< lib/libizin.a $(LIBS)
+
+tests/check_%: tests/check_%.c tests/check_util.h lib/libizin.a .flags
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -o $@ $< lib/libizin.a \
+		$(ALL_LDFLAGS) $(CHECK_LIBS) $(LIBS)
+
+# Install the missing Debian packages (as root), or say how to.
+deps:
+	@missing=; \
+	for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+			grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "izin: installing$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+				apt-get install -y -qq --no-install-recommends $$missing; \
+		else \
+			echo "izin: missing Debian packages; as root run:"; \
+			echo "  apt-get install -y$$missing"; exit 1; \
+		fi; \
+	fi
+
+check: deps
+	@$(MAKE) --no-print-directory test
+
+demo: deps
+	@$(MAKE) --no-print-directory demo-run
+
+test: $(BIN) $(TEST_BIN)
+	@sh tests/run.sh $(TEST_BIN)
+
+demo-run: $(BIN)
+	@sh examples/demo.sh
+
+lint-man:
+	mandoc -Tlint -Wwarning $(MAN)
+
+install: $(BIN)
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
+		$(DESTDIR)$(MANPREFIX)/man5
+	cp -f $(BIN) $(DESTDIR)$(PREFIX)/bin/
+	for m in $(MAN); do \
+		s=$${m##*.}; cp -f $$m $(DESTDIR)$(MANPREFIX)/man$$s/; done
+
+uninstall:
+	for b in $(BIN); do rm -f $(DESTDIR)$(PREFIX)/bin/$${b#cmd/}; done
+	for m in $(MAN); do \
+		s=$${m##*.}; rm -f $(DESTDIR)$(MANPREFIX)/man$$s/$${m#man/}; done
+
+clean:
+	rm -f lib/*.o lib/libizin.a cmd/*.o $(BIN) $(TEST_BIN) .flags
+	rm -rf tests/tmp
+
+FORCE:
+.SECONDARY:
+.PHONY: all deps check demo test demo-run lint-man install uninstall clean FORCE

@@ -1,0 +1,28 @@
+# tests/lib.sh - sourced by the command-line tests (tests/cli_*.sh).
+# Prints "ok N - what" or "not ok N - what" per assertion (TAP-like);
+# run.sh counts them.  Each script works in its own fresh temporary folder.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+PATH="$top/cmd:$PATH"
+data="$top/tests/data"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/izin-test.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 2
+_n=0 _bad=0
+
+ok() { _n=$((_n + 1)); echo "ok $_n - $1"; }
+bad() { _n=$((_n + 1)); _bad=$((_bad + 1)); echo "not ok $_n - $1"; }
+
+# expect STATUS WHAT CMD...: run CMD, assert its exit status.
+expect() {
+	_want=$1 _what=$2; shift 2
+	"$@" >out.txt 2>err.txt
+	_got=$?
+	if [ "$_got" -eq "$_want" ]; then ok "$_what"
+	else bad "$_what (exit $_got, wanted $_want)"; sed 's/^/# /' err.txt; fi
+}
+# check WHAT TEST...: assert a test(1)-style or any command succeeds.
+check() { _what=$1; shift; if "$@"; then ok "$_what"; else bad "$_what"; fi; }
+# has FILE REGEX WHAT: assert a file holds a line matching REGEX.
+has() { if grep -q -- "$2" "$1"; then ok "$3"; else bad "$3"; sed 's/^/# /' "$1"; fi; }
+done_testing() { [ "$_bad" -eq 0 ]; }
