@@ -1,0 +1,393 @@
+/*
+ * izin.h - the one public header of libizin, the library behind the izin
+ * tools: sealed permit payloads, Base45, dates, keys, trust stores, signed
+ * lists and the record format the tools speak to each other.
+ *
+ * Conventions: functions return 0 (or a count) on success and a negative
+ * IZIN_E* code on failure, which izin_strerror() names.  The library never
+ * prints, never exits and never reads the clock or the environment: the
+ * caller passes "today" where a date matters.  Every _new has a _free, and
+ * _free(NULL) does nothing.
+ */
+#ifndef IZIN_H
+#define IZIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define IZIN_VERSION_STRING "0.1.0"
+
+/* Error codes.  Keep in step with izin_strerror() in lib/error.c. */
+enum {
+	IZIN_OK = 0,
+	IZIN_ENOMEM = -1,      /* out of memory */
+	IZIN_EINVAL = -2,      /* invalid argument */
+	IZIN_EIO = -3,         /* read or write failed (errno is kept) */
+	IZIN_EFOREIGN = -4,    /* text does not start with the izin prefix */
+	IZIN_EBASE45 = -5,     /* not valid Base45 */
+	IZIN_EVERSION = -6,    /* unknown payload or file version */
+	IZIN_ETRUNC = -7,      /* payload ends before its last field */
+	IZIN_ETRAILING = -8,   /* bytes after the end of the payload */
+	IZIN_EEMPTY = -9,      /* a required field is empty */
+	IZIN_ELENGTH = -10,    /* a field is longer than its limit */
+	IZIN_ECHARSET = -11,   /* a character not allowed in this field */
+	IZIN_EUTF8 = -12,      /* invalid UTF-8 */
+	IZIN_ECTRL = -13,      /* control or bidirectional-override character */
+	IZIN_EDATE = -14,      /* not a date, an impossible date or out of range */
+	IZIN_EORDER = -15,     /* dates in an impossible order */
+	IZIN_EKIND = -16,      /* permit kind not ITK, ITAS or ITAP */
+	IZIN_ESEX = -17,       /* sex not M, F or X */
+	IZIN_ENONCANON = -18,  /* encoding that the encoder would not produce */
+	IZIN_EBADSIG = -19,    /* signature does not verify */
+	IZIN_EUNKNOWNKEY = -20,/* no trusted key has this key id */
+	IZIN_EKEYWINDOW = -21, /* date outside the signing key's validity window */
+	IZIN_EOFFICE = -22,    /* permit's office is not the signing key's office */
+	IZIN_EKEYFILE = -23,   /* malformed key file or trust-store line */
+	IZIN_EPASSPHRASE = -24,/* wrong passphrase (or a damaged secret key) */
+	IZIN_EKEYPERM = -25,   /* secret key file readable by group or others */
+	IZIN_EEXIST = -26,     /* output file exists */
+	IZIN_ELIST = -27,      /* malformed signed list */
+	IZIN_ELISTKIND = -28,  /* signed list of another kind */
+	IZIN_ERECORD = -29,    /* malformed record line */
+	IZIN_EESCAPE = -30,    /* bad backslash escape in a record value */
+	IZIN_ECOLUMNS = -31,   /* wrong number of columns, or unknown column */
+	IZIN_EJSON = -32,      /* malformed JSON record */
+	IZIN_ELONGLINE = -33,  /* input line longer than the limit */
+	IZIN_ECRYPTO = -34,    /* libsodium failed to initialise */
+	IZIN_ENOKEY = -35,     /* a trust store with no key in it */
+	IZIN_EUNSIGNED = -36   /* signed list without a signature line */
+};
+
+/* Name of an error code: a short lowercase phrase, never NULL. */
+const char *izin_strerror(int err);
+
+/* Initialise libsodium; call once before any key or seal function. */
+int izin_init(void);
+
+/* ---- Dates ------------------------------------------------------------ */
+
+/* A civil date as days since 1970-01-01 (proleptic Gregorian). */
+typedef int32_t izin_date;
+
+#define IZIN_DATE_MIN_YEAR 1900
+#define IZIN_DATE_MAX_YEAR 2199
+#define IZIN_DATE_LEN 10        /* "YYYY-MM-DD" */
+#define IZIN_NODATE INT32_MIN   /* "no date" in optional slots */
+
+/* Days from a year, month (1-12) and day; no range check. */
+izin_date izin_date_from_ymd(int y, int m, int d);
+/* Year, month and day of a date. */
+void izin_date_to_ymd(izin_date date, int *y, int *m, int *d);
+/* Parse exactly "YYYY-MM-DD" (len bytes, no more, no less), years
+ * 1900-2199, a real calendar day.  IZIN_EDATE otherwise. */
+int izin_date_parse(const char *s, size_t len, izin_date *out);
+/* Write "YYYY-MM-DD" and a NUL into buf (at least 11 bytes). */
+void izin_date_format(izin_date date, char buf[IZIN_DATE_LEN + 1]);
+/* 1 when year y is a Gregorian leap year. */
+int izin_leap_year(int y);
+
+/* ---- Base45 (RFC 9285) ------------------------------------------------ */
+
+/* Characters needed for n bytes (without a NUL). */
+size_t izin_base45_enclen(size_t n);
+/* Encode n bytes into out (izin_base45_enclen(n) + 1 bytes, NUL-ended). */
+void izin_base45_encode(const uint8_t *in, size_t n, char *out);
+/* Decode len characters into out (room for len * 2 / 3 bytes); the byte
+ * count goes to *outlen.  Strict: only the 45 alphabet characters, no
+ * length of the form 3k+1, no group above its byte range: IZIN_EBASE45. */
+int izin_base45_decode(const char *in, size_t len, uint8_t *out,
+                       size_t *outlen);
+
+/* ---- Permits ---------------------------------------------------------- */
+
+enum { IZIN_KIND_ITK = 1, IZIN_KIND_ITAS = 2, IZIN_KIND_ITAP = 3 };
+
+#define IZIN_PERMIT_MAX 24      /* A-Z 0-9 - / */
+#define IZIN_INDEX_MAX 8        /* A-Z 0-9 */
+#define IZIN_NAME_MAX 96        /* UTF-8 bytes */
+#define IZIN_NATIONALITY_LEN 3  /* A-Z, '<' as trailing filler (D<<) */
+#define IZIN_PASSPORT_MAX 16    /* A-Z 0-9 */
+#define IZIN_OFFICE_MAX 16      /* A-Z 0-9 - */
+#define IZIN_SPONSOR_MAX 96     /* UTF-8 bytes, optional */
+#define IZIN_ADDRESS_MAX 128    /* UTF-8 bytes, optional */
+
+/* Field numbers, in the record's column order.  izin_field_name() gives
+ * the column name ("permit", "kind", ...). */
+enum {
+	IZIN_F_NONE = -1,
+	IZIN_F_PERMIT, IZIN_F_KIND, IZIN_F_INDEX, IZIN_F_NAME,
+	IZIN_F_NATIONALITY, IZIN_F_PASSPORT, IZIN_F_BIRTH, IZIN_F_SEX,
+	IZIN_F_ISSUED, IZIN_F_VALID_FROM, IZIN_F_VALID_UNTIL, IZIN_F_OFFICE,
+	IZIN_F_SPONSOR, IZIN_F_ADDRESS,
+	IZIN_F_COUNT
+};
+
+/* Plain data: NUL-terminated strings in fixed arrays, no allocation.
+ * sponsor and address are optional (empty string when absent). */
+typedef struct izin_permit {
+	char permit[IZIN_PERMIT_MAX + 1];
+	int kind;                               /* IZIN_KIND_* */
+	char index[IZIN_INDEX_MAX + 1];
+	char name[IZIN_NAME_MAX + 1];
+	char nationality[IZIN_NATIONALITY_LEN + 1];
+	char passport[IZIN_PASSPORT_MAX + 1];
+	izin_date birth;
+	char sex;                               /* 'M', 'F' or 'X' */
+	izin_date issued, valid_from, valid_until;
+	char office[IZIN_OFFICE_MAX + 1];
+	char sponsor[IZIN_SPONSOR_MAX + 1];
+	char address[IZIN_ADDRESS_MAX + 1];
+} izin_permit;
+
+/* Column name of a field number; NULL when out of range. */
+const char *izin_field_name(int field);
+/* Field number of a column name; IZIN_F_NONE when it names none. */
+int izin_field_lookup(const char *name);
+/* "ITK", "ITAS", "ITAP"; NULL for anything else. */
+const char *izin_kind_name(int kind);
+/* Parse a kind: ITK, ITAS, ITAP, and KITAS / KITAP for the cards. */
+int izin_kind_parse(const char *s, size_t len);
+
+/* Check every field of p against the format's rules.  On failure the
+ * offending field number goes to *field (which may be NULL). */
+int izin_permit_check(const izin_permit *p, int *field);
+/* Set one field from its text form (a date as YYYY-MM-DD, the kind by
+ * name, ...), checked as izin_permit_check() checks it. */
+int izin_permit_set(izin_permit *p, int field, const char *val, size_t len);
+/* Text form of one field into buf (size bytes); returns the length or
+ * IZIN_ELENGTH when buf is too small. */
+int izin_permit_get(const izin_permit *p, int field, char *buf, size_t size);
+
+/* ---- Sealed payload --------------------------------------------------- */
+
+#define IZIN_PREFIX "IZ:"
+#define IZIN_PREFIX_LEN 3
+#define IZIN_KID_LEN 2
+#define IZIN_SIG_LEN 64
+#define IZIN_PAYLOAD_VERSION 1
+/* Upper bounds over all valid permits: body bytes, sealed bytes, text. */
+#define IZIN_BODY_MAX 384
+#define IZIN_SEALED_MAX (IZIN_BODY_MAX + IZIN_SIG_LEN)
+#define IZIN_TEXT_MAX (IZIN_PREFIX_LEN + (IZIN_SEALED_MAX + 1) / 2 * 3)
+
+/* Encode the signed body (version, key id, fields) of a checked permit
+ * into out (IZIN_BODY_MAX bytes); returns its length or an error. */
+int izin_permit_encode(const izin_permit *p, const uint8_t kid[IZIN_KID_LEN],
+                       uint8_t *out);
+/* Decode a body of exactly len bytes.  Strict: unknown versions, short or
+ * long input, impossible dates, over-long fields, bad UTF-8, control
+ * characters and any non-canonical form are refused, the field named in
+ * *field.  The key id goes to kid when it is not NULL. */
+int izin_permit_decode(const uint8_t *in, size_t len, izin_permit *p,
+                       uint8_t kid[IZIN_KID_LEN], int *field);
+
+/* ---- Keys ------------------------------------------------------------- */
+
+#define IZIN_PK_LEN 32
+#define IZIN_KID_HEXLEN (IZIN_KID_LEN * 2)
+
+/* A public key as a trust store holds it. */
+typedef struct izin_pubkey {
+	uint8_t kid[IZIN_KID_LEN];
+	char office[IZIN_OFFICE_MAX + 1];
+	izin_date valid_from, valid_until;  /* the window for "issued" */
+	uint8_t pk[IZIN_PK_LEN];
+} izin_pubkey;
+
+/* A secret key: opaque, kept in guarded memory, wiped when freed. */
+typedef struct izin_seckey izin_seckey;
+
+/* Make a new key pair for an office, usable for permits issued between
+ * from and until inclusive.  Caller frees with izin_seckey_free(). */
+int izin_seckey_generate(const char *office, izin_date from, izin_date until,
+                         izin_seckey **out);
+void izin_seckey_free(izin_seckey *sk);
+/* The public half (copied into *pub). */
+void izin_seckey_public(const izin_seckey *sk, izin_pubkey *pub);
+
+/* Write the secret key file text into a new buffer (*out, *outlen; the
+ * caller wipes and frees it with izin_secure_free()).  With a passphrase
+ * (pass, passlen) the key is sealed with Argon2id + XChaCha20-Poly1305;
+ * with pass NULL it is stored in the clear.  opslimit and memlimit 0 take
+ * libsodium's interactive limits. */
+int izin_seckey_export(const izin_seckey *sk, const char *pass,
+                       size_t passlen, unsigned long long opslimit,
+                       size_t memlimit, char **out, size_t *outlen);
+/* 1 when a secret key file's text needs a passphrase, 0 when not, or an
+ * error for text that is not a secret key file. */
+int izin_seckey_encrypted(const char *text, size_t len);
+/* Read a secret key file's text.  IZIN_EPASSPHRASE for a wrong passphrase
+ * or a damaged file, IZIN_EKEYFILE for a malformed one. */
+int izin_seckey_import(const char *text, size_t len, const char *pass,
+                       size_t passlen, izin_seckey **out);
+/* Read a secret key file, refusing one that group or others may read
+ * (IZIN_EKEYPERM), a link, or one that is not a regular file. */
+int izin_seckey_load(const char *path, const char *pass, size_t passlen,
+                     izin_seckey **out);
+/* Free memory holding secrets, wiping it first. */
+void izin_secure_free(void *p, size_t len);
+
+/* One line (with its newline) of a .pub file into buf, NUL-ended;
+ * returns its length.  buf needs IZIN_PUBLINE_MAX bytes. */
+#define IZIN_PUBLINE_MAX 128
+int izin_pubkey_format(const izin_pubkey *pub, char *buf);
+/* Parse one .pub line (without its newline). */
+int izin_pubkey_parse(const char *line, size_t len, izin_pubkey *pub);
+/* Key id as 8 lowercase hex digits and a NUL. */
+void izin_kid_format(const uint8_t kid[IZIN_KID_LEN],
+                     char buf[IZIN_KID_HEXLEN + 1]);
+
+/* ---- Sealing and opening ---------------------------------------------- */
+
+/* Seal a permit: check it, refuse one the key may not sign (office other
+ * than the key's: IZIN_EOFFICE; issued outside the key's window:
+ * IZIN_EKEYWINDOW), encode, sign, and write the text form ("IZ:" and
+ * Base45, NUL-ended) into text (IZIN_TEXT_MAX + 1 bytes).  Returns the
+ * text length.  On a field error *field names it. */
+int izin_seal(const izin_seckey *sk, const izin_permit *p, char *text,
+              int *field);
+
+/* A trust store: a set of public keys. */
+typedef struct izin_trust izin_trust;
+izin_trust *izin_trust_new(void);
+void izin_trust_free(izin_trust *t);
+/* Add one key (copied). */
+int izin_trust_add(izin_trust *t, const izin_pubkey *pub);
+/* Load a .pub file, or every *.pub file in a directory (sorted by name).
+ * On a malformed line *line gets its number (when not NULL), and a file
+ * in a directory that failed goes to errpath (size errpathlen). */
+int izin_trust_load(izin_trust *t, const char *path, unsigned long *line,
+                    char *errpath, size_t errpathlen);
+size_t izin_trust_count(const izin_trust *t);
+
+/* Open a sealed payload (text, len bytes, e.g. from a QR code).  Returns
+ * IZIN_OK when the seal verifies under a trusted key whose window holds
+ * the permit's issue date and whose office is the permit's.  Otherwise:
+ * IZIN_EFOREIGN (not ours), a decoding error (*field set), IZIN_EBADSIG,
+ * IZIN_EUNKNOWNKEY, IZIN_EKEYWINDOW or IZIN_EOFFICE.  The permit and key id
+ * are filled in whenever the payload decodes, even when the seal fails,
+ * so a caller can show what the forged card claims. */
+int izin_open(const izin_trust *t, const char *text, size_t len,
+              izin_permit *p, uint8_t kid[IZIN_KID_LEN], int *field);
+
+/* ---- Signed lists ----------------------------------------------------- */
+
+/* A signed list is text lines followed by one line
+ *     signature KIND DATE KID BASE64
+ * over the kind, the date and every byte of the lines before it.  KIND is
+ * a word naming what the list is ("revoked", "trust"), so one kind of list
+ * is never taken for another.  The date must lie in the key's window. */
+
+/* Sign body (len bytes of complete lines, each ending in a newline) as a
+ * list of this kind on this date.  Writes body plus the signature line
+ * into a new buffer (*out, *outlen; caller frees with free()). */
+int izin_list_sign(const izin_seckey *sk, const char *kind, izin_date date,
+                   const char *body, size_t len, char **out, size_t *outlen);
+/* Verify a signed list of the expected kind.  On success the body's
+ * length (the lines before the signature line) goes to *bodylen, the
+ * signing date to *date and the key id to kid (each may be NULL). */
+int izin_list_verify(const izin_trust *t, const char *kind, const char *text,
+                     size_t len, size_t *bodylen, izin_date *date,
+                     uint8_t kid[IZIN_KID_LEN]);
+
+/* ---- Records ---------------------------------------------------------- */
+
+/* A record: an ordered list of (column, value) pairs, values as bytes
+ * that may hold anything but NUL.  Opaque; reused across lines. */
+typedef struct izin_record izin_record;
+
+izin_record *izin_record_new(void);
+void izin_record_free(izin_record *r);
+/* Drop every column. */
+void izin_record_clear(izin_record *r);
+/* Set a column's value (copied), appending the column when it is new. */
+int izin_record_set(izin_record *r, const char *key, const char *val,
+                    size_t len);
+/* Value of a column, or NULL when the record has no such column; its
+ * length to *len when not NULL.  Valid until the record next changes. */
+const char *izin_record_get(const izin_record *r, const char *key,
+                            size_t *len);
+size_t izin_record_count(const izin_record *r);
+const char *izin_record_key(const izin_record *r, size_t i);
+const char *izin_record_value(const izin_record *r, size_t i, size_t *len);
+/* Changes whenever the record's set or order of columns changes, so a
+ * caller may cache column positions while it stays the same. */
+unsigned long izin_record_schema(const izin_record *r);
+/* Column position of key, or -1. */
+long izin_record_find(const izin_record *r, const char *key);
+
+/* Every permit field as a column (optional ones too, empty when absent). */
+int izin_record_from_permit(izin_record *r, const izin_permit *p);
+/* Fill a permit from a record's columns; a missing or bad column is
+ * named in *field. */
+int izin_record_to_permit(const izin_record *r, izin_permit *p, int *field);
+
+enum { IZIN_FMT_AUTO = 0, IZIN_FMT_TSV = 1, IZIN_FMT_JSON = 2 };
+
+#define IZIN_LINE_MAX (1 << 20)  /* longest input line accepted */
+
+typedef struct izin_reader izin_reader;
+/* Read records from fp (not closed by the reader).  IZIN_FMT_AUTO takes
+ * JSON Lines when the first byte is '{', else TSV with a header line. */
+izin_reader *izin_reader_new(FILE *fp, int format);
+void izin_reader_free(izin_reader *rd);
+/* Next record into r: 1 for a record, 0 at end of input, or an error for
+ * this line only (the reader may be called again for the next one). */
+int izin_reader_next(izin_reader *rd, izin_record *r);
+/* Line number of the last line read (1 is the first line). */
+unsigned long izin_reader_line(const izin_reader *rd);
+/* The format in use once the first line is read. */
+int izin_reader_format(const izin_reader *rd);
+
+typedef struct izin_writer izin_writer;
+/* Write records to fp in TSV (header from the first record's columns) or
+ * JSON Lines. */
+izin_writer *izin_writer_new(FILE *fp, int format);
+void izin_writer_free(izin_writer *w);
+/* Fix the TSV columns before the first record (copied). */
+int izin_writer_columns(izin_writer *w, const char *const *keys, size_t n);
+/* Write one record.  For TSV, columns follow the header: a missing one is
+ * empty, an extra one is IZIN_ECOLUMNS and nothing is written. */
+int izin_writer_put(izin_writer *w, const izin_record *r);
+
+/* ---- Tool support ----------------------------------------------------- */
+
+/* What the izin commands share for their own I/O: the library proper
+ * (everything above) never prints, these print on stderr for the caller. */
+
+/* Set the program name used in messages (from argv[0]). */
+void izin_setprogname(const char *argv0);
+const char *izin_getprogname(void);
+/* "prog: message" on stderr.  izin_warn adds ": strerror(errno)". */
+void izin_warnx(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+void izin_warn(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+/* The same, then exit(status). */
+void izin_errx(int status, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 2, 3)));
+/* Parse a whole decimal number in [min, max]: IZIN_EINVAL otherwise. */
+int izin_parse_long(const char *s, long min, long max, long *out);
+/* Flush and close stdout; 0, or IZIN_EIO when anything written to it was
+ * lost (a full disk, a closed pipe).  Call once, before exiting. */
+int izin_close_stdout(void);
+/* Today's date in the local time zone (TZ is honoured). */
+izin_date izin_today(void);
+
+/* Read a passphrase from the terminal with echo off into a new guarded
+ * buffer (*out, its length to *len; free with izin_passphrase_free()).
+ * With confirm, ask twice and fail with IZIN_EPASSPHRASE on a mismatch. */
+int izin_passphrase_tty(const char *prompt, int confirm, char **out,
+                        size_t *len);
+/* The first line of a file (without its newline) as the passphrase. */
+int izin_passphrase_file(const char *path, char **out, size_t *len);
+void izin_passphrase_free(char *pass);
+
+/* Write len bytes to path through a temporary file in the same directory
+ * and a rename, so that path never holds half a file.  mode is the new
+ * file's mode.  Without force an existing path is kept: IZIN_EEXIST. */
+int izin_write_atomic(const char *path, const void *buf, size_t len,
+                      int mode, int force);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * izin_internal.h - library internals shared between lib/ files and the
+ * unit tests.  Not installed, not part of the API.
+ */
+#ifndef IZIN_INTERNAL_H
+#define IZIN_INTERNAL_H
+
+#include "izin.h"
+
+/* Check len bytes of s as strict UTF-8 text for a name or address:
+ * IZIN_EUTF8 for invalid or overlong sequences, surrogates or code points
+ * above U+10FFFF; IZIN_ECTRL for C0/C1 controls, DEL and the Unicode
+ * bidirectional embedding, override and isolate characters. */
+int izin_utf8_check(const char *s, size_t len);
+
+/* Domain separation strings: each signature covers one of these first,
+ * so a signature made for one purpose never verifies for another. */
+#define IZIN_DOMAIN_PERMIT "izin permit seal\0"
+#define IZIN_DOMAIN_LIST "izin signed list\0"
+
+/* Sign or verify msg under a domain string (dlen bytes). */
+struct izin_seckey;
+int izin_sign_detached(const struct izin_seckey *sk, const char *domain,
+                       size_t dlen, const uint8_t *msg, size_t len,
+                       uint8_t sig[IZIN_SIG_LEN]);
+/* Try every trusted key with this key id.  IZIN_EUNKNOWNKEY when none has
+ * it, IZIN_EBADSIG when none verifies; on success the key goes to *key. */
+struct izin_trust;
+int izin_trust_verify(const struct izin_trust *t,
+                      const uint8_t kid[IZIN_KID_LEN], const char *domain,
+                      size_t dlen, const uint8_t *msg, size_t len,
+                      const uint8_t sig[IZIN_SIG_LEN],
+                      const izin_pubkey **key);
+
+/* Read a whole small file (at most max bytes) into a new buffer with a
+ * NUL after it; caller frees.  IZIN_ELENGTH when it is larger. */
+int izin_read_file(const char *path, size_t max, char **out, size_t *len);
+
+/* Split s (len bytes) at single spaces into exactly n non-empty words;
+ * IZIN_EINVAL otherwise. */
+int izin_split_words(const char *s, size_t len, const char **w, size_t *wl,
+                     size_t n);
+
+#endif
