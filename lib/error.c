@@ -41,6 +41,8 @@ izin_strerror(int err)
 	case IZIN_ECRYPTO: return "cannot initialise libsodium";
 	case IZIN_ENOKEY: return "no key in trust store";
 	case IZIN_EUNSIGNED: return "no signature line";
+	case IZIN_ECSV: return "malformed CSV";
+	case IZIN_EQR: return "does not fit a QR code";
 	}
 	return "unknown error";
 }

@@ -56,7 +56,9 @@ enum {
 	IZIN_ELONGLINE = -33,  /* input line longer than the limit */
 	IZIN_ECRYPTO = -34,    /* libsodium failed to initialise */
 	IZIN_ENOKEY = -35,     /* a trust store with no key in it */
-	IZIN_EUNSIGNED = -36   /* signed list without a signature line */
+	IZIN_EUNSIGNED = -36,  /* signed list without a signature line */
+	IZIN_ECSV = -37,       /* malformed CSV (quotes) */
+	IZIN_EQR = -38         /* text does not fit a QR code */
 };
 
 /* Name of an error code: a short lowercase phrase, never NULL. */
@@ -225,6 +227,9 @@ int izin_seckey_import(const char *text, size_t len, const char *pass,
  * (IZIN_EKEYPERM), a link, or one that is not a regular file. */
 int izin_seckey_load(const char *path, const char *pass, size_t passlen,
                      izin_seckey **out);
+/* The public half of a secret key file, without its passphrase (the same
+ * file checks as izin_seckey_load). */
+int izin_seckey_load_public(const char *path, izin_pubkey *pub);
 /* Free memory holding secrets, wiping it first. */
 void izin_secure_free(void *p, size_t len);
 
@@ -329,11 +334,15 @@ enum { IZIN_FMT_AUTO = 0, IZIN_FMT_TSV = 1, IZIN_FMT_JSON = 2 };
 
 typedef struct izin_reader izin_reader;
 /* Read records from fp (not closed by the reader).  IZIN_FMT_AUTO takes
- * JSON Lines when the first byte is '{', else TSV with a header line. */
+ * JSON Lines when the first non-empty line starts with '{', else TSV with
+ * a header line.  A bad header is reported once; after it the input reads
+ * as ended. */
 izin_reader *izin_reader_new(FILE *fp, int format);
 void izin_reader_free(izin_reader *rd);
 /* Next record into r: 1 for a record, 0 at end of input, or an error for
- * this line only (the reader may be called again for the next one). */
+ * this line only (the reader may be called again for the next one).  The
+ * record's keys and values (NUL-terminated) may point into the reader's
+ * memory: valid until the next call or izin_reader_free(). */
 int izin_reader_next(izin_reader *rd, izin_record *r);
 /* Line number of the last line read (1 is the first line). */
 unsigned long izin_reader_line(const izin_reader *rd);
@@ -345,11 +354,73 @@ typedef struct izin_writer izin_writer;
  * JSON Lines. */
 izin_writer *izin_writer_new(FILE *fp, int format);
 void izin_writer_free(izin_writer *w);
-/* Fix the TSV columns before the first record (copied). */
+/* Fix the TSV columns before the first record (copied); the header is
+ * written at once, so output with no records still has one. */
 int izin_writer_columns(izin_writer *w, const char *const *keys, size_t n);
 /* Write one record.  For TSV, columns follow the header: a missing one is
- * empty, an extra one is IZIN_ECOLUMNS and nothing is written. */
+ * empty, an extra one is IZIN_ECOLUMNS and nothing is written.  JSON
+ * refuses a value that is not UTF-8 (IZIN_EUTF8).  IZIN_EIO when writing
+ * fails. */
 int izin_writer_put(izin_writer *w, const izin_record *r);
+
+/* ---- CSV (RFC 4180) --------------------------------------------------- */
+
+/* A streaming reader of CSV as spreadsheets export it: comma-separated,
+ * fields optionally in double quotes (holding commas, "" for a quote, and
+ * line breaks), CRLF or LF line ends, an optional UTF-8 byte order mark at
+ * the start.  Cells are returned as bytes; checking them is the caller's. */
+typedef struct izin_csv izin_csv;
+/* fp is not closed by the reader. */
+izin_csv *izin_csv_new(FILE *fp);
+void izin_csv_free(izin_csv *c);
+/* Next row: 1 with the row in *cells / *lens / *n (valid until the next
+ * call), 0 at end of input, or an error for this row only, which is
+ * skipped so that the next call reads the row after it: IZIN_ECSV for a
+ * quote in an unquoted field, text after a closing quote or a quote left
+ * open at the end; IZIN_ELONGLINE for a row over IZIN_LINE_MAX bytes.
+ * Empty lines are rows of one empty cell. */
+int izin_csv_next(izin_csv *c, const char *const **cells,
+                  const size_t **lens, size_t *n);
+/* Line number where the last row returned began (1 is the first). */
+unsigned long izin_csv_line(const izin_csv *c);
+
+/* ---- QR codes and their images --------------------------------------- */
+
+enum { IZIN_ECC_L = 0, IZIN_ECC_M = 1, IZIN_ECC_Q = 2, IZIN_ECC_H = 3 };
+
+/* A QR symbol: width x width modules, row by row, 1 dark, 0 light. */
+typedef struct izin_qr {
+	int version;
+	int width;
+	unsigned char *modules;
+} izin_qr;
+
+/* Encode text (len bytes of QR alphanumeric characters, as a sealed
+ * payload is) in alphanumeric mode at an error-correction level
+ * (IZIN_ECC_*), in the smallest version that holds it.  IZIN_EQR when it
+ * holds a character outside that set or does not fit version 40.  Caller
+ * frees with izin_qr_free(). */
+int izin_qr_encode(const char *text, size_t len, int level, izin_qr **out);
+void izin_qr_free(izin_qr *qr);
+
+/* How to draw a code: pixels per module, quiet zone in modules, and
+ * optional label lines (UTF-8) printed under the code, one per line. */
+typedef struct izin_render_opts {
+	int scale;                 /* 1 to 64 */
+	int margin;                /* 0 to 64 */
+	const char *const *label;  /* NULL for none */
+	size_t nlabel;
+} izin_render_opts;
+
+/* Render into a new buffer (*out, *len; caller frees with free()):
+ * a 1-bit grayscale PNG; an SVG document; UTF-8 half-block text for a
+ * terminal (labels as plain lines under it). */
+int izin_render_png(const izin_qr *qr, const izin_render_opts *o,
+                    unsigned char **out, size_t *len);
+int izin_render_svg(const izin_qr *qr, const izin_render_opts *o,
+                    char **out, size_t *len);
+int izin_render_utf8(const izin_qr *qr, const izin_render_opts *o,
+                     char **out, size_t *len);
 
 /* ---- Tool support ----------------------------------------------------- */
 
