@@ -470,15 +470,16 @@ done:
 	return IZIN_OK;
 }
 
-int
-izin_seckey_load(const char *path, const char *pass, size_t passlen,
-                 izin_seckey **out)
+/* Read a secret key file into guarded memory (caller frees with
+ * sodium_free), refusing links, non-files and loose permissions. */
+static int
+read_keyfile(const char *path, char **out, size_t *outlen)
 {
 	struct stat st;
 	char *buf;
 	ssize_t n;
 	size_t len = 0;
-	int fd, err;
+	int fd;
 
 	*out = NULL;
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
@@ -489,7 +490,6 @@ izin_seckey_load(const char *path, const char *pass, size_t passlen,
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		errno = EINVAL;
 		return IZIN_EKEYFILE;
 	}
 	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
@@ -512,8 +512,47 @@ izin_seckey_load(const char *path, const char *pass, size_t passlen,
 		len += (size_t)n;
 	}
 	close(fd);
-	err = len > KEYFILE_MAX ? IZIN_EKEYFILE
-	    : izin_seckey_import(buf, len, pass, passlen, out);
+	if (len > KEYFILE_MAX) {
+		sodium_free(buf);
+		return IZIN_EKEYFILE;
+	}
+	*out = buf;
+	*outlen = len;
+	return IZIN_OK;
+}
+
+int
+izin_seckey_load(const char *path, const char *pass, size_t passlen,
+                 izin_seckey **out)
+{
+	char *buf;
+	size_t len;
+	int err;
+
+	*out = NULL;
+	if ((err = read_keyfile(path, &buf, &len)) != IZIN_OK)
+		return err;
+	err = izin_seckey_import(buf, len, pass, passlen, out);
+	sodium_free(buf);
+	return err;
+}
+
+int
+izin_seckey_load_public(const char *path, izin_pubkey *pub)
+{
+	struct keytext kt;
+	const char *w[5];
+	size_t wl[5];
+	char *buf;
+	size_t len;
+	int err;
+
+	if ((err = read_keyfile(path, &buf, &len)) != IZIN_OK)
+		return err;
+	if ((err = parse_keytext(buf, len, &kt)) == IZIN_OK &&
+	    (izin_split_words(kt.pub, kt.publen, w, wl, 5) ||
+	     parse_pub_words(w, wl, pub)))
+		err = IZIN_EKEYFILE;
 	sodium_free(buf);
 	return err;
 }
