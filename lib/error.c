@@ -43,6 +43,7 @@ izin_strerror(int err)
 	case IZIN_EUNSIGNED: return "no signature line";
 	case IZIN_ECSV: return "malformed CSV";
 	case IZIN_EQR: return "does not fit a QR code";
+	case IZIN_ENOTFILE: return "not a regular file";
 	}
 	return "unknown error";
 }

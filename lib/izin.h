@@ -58,7 +58,8 @@ enum {
 	IZIN_ENOKEY = -35,     /* a trust store with no key in it */
 	IZIN_EUNSIGNED = -36,  /* signed list without a signature line */
 	IZIN_ECSV = -37,       /* malformed CSV (quotes) */
-	IZIN_EQR = -38         /* text does not fit a QR code */
+	IZIN_EQR = -38,        /* text does not fit a QR code */
+	IZIN_ENOTFILE = -39    /* not a regular file (a FIFO, a device...) */
 };
 
 /* Name of an error code: a short lowercase phrase, never NULL. */
@@ -239,7 +240,7 @@ void izin_secure_free(void *p, size_t len);
 int izin_pubkey_format(const izin_pubkey *pub, char *buf);
 /* Parse one .pub line (without its newline). */
 int izin_pubkey_parse(const char *line, size_t len, izin_pubkey *pub);
-/* Key id as 8 lowercase hex digits and a NUL. */
+/* Key id as IZIN_KID_HEXLEN (4) lowercase hex digits and a NUL. */
 void izin_kid_format(const uint8_t kid[IZIN_KID_LEN],
                      char buf[IZIN_KID_HEXLEN + 1]);
 
@@ -252,6 +253,12 @@ void izin_kid_format(const uint8_t kid[IZIN_KID_LEN],
  * text length.  On a field error *field names it. */
 int izin_seal(const izin_seckey *sk, const izin_permit *p, char *text,
               int *field);
+
+/* What izin_seal() checks before it signs, for a key's public half: the
+ * permit's fields, its office and its issue date in the key's window.
+ * Signs nothing, so a dry run needs no passphrase. */
+int izin_seal_check(const izin_pubkey *pub, const izin_permit *p,
+                    int *field);
 
 /* A trust store: a set of public keys. */
 typedef struct izin_trust izin_trust;
@@ -377,7 +384,9 @@ void izin_csv_free(izin_csv *c);
  * call), 0 at end of input, or an error for this row only, which is
  * skipped so that the next call reads the row after it: IZIN_ECSV for a
  * quote in an unquoted field, text after a closing quote or a quote left
- * open at the end; IZIN_ELONGLINE for a row over IZIN_LINE_MAX bytes.
+ * open at the end; IZIN_ELONGLINE for a row over IZIN_LINE_MAX bytes;
+ * IZIN_ENOMEM (that row skipped); IZIN_EIO for a read error (once, then
+ * 0).  Cells are NUL-terminated; a CRLF inside quotes reads as LF.
  * Empty lines are rows of one empty cell. */
 int izin_csv_next(izin_csv *c, const char *const **cells,
                   const size_t **lens, size_t *n);

@@ -23,14 +23,23 @@ struct izin_seckey;
 int izin_sign_detached(const struct izin_seckey *sk, const char *domain,
                        size_t dlen, const uint8_t *msg, size_t len,
                        uint8_t sig[IZIN_SIG_LEN]);
-/* Try every trusted key with this key id.  IZIN_EUNKNOWNKEY when none has
- * it, IZIN_EBADSIG when none verifies; on success the key goes to *key. */
+/* Try every trusted key with this key id.  IZIN_OK when one verifies the
+ * signature, holds date in its window and (when office is not NULL) is
+ * that office's; that key goes to *key.  Otherwise the nearest miss:
+ * IZIN_EKEYWINDOW or IZIN_EOFFICE (a key verified but may not vouch for
+ * this), IZIN_EBADSIG, or IZIN_EUNKNOWNKEY when no key has the id. */
 struct izin_trust;
 int izin_trust_verify(const struct izin_trust *t,
                       const uint8_t kid[IZIN_KID_LEN], const char *domain,
                       size_t dlen, const uint8_t *msg, size_t len,
-                      const uint8_t sig[IZIN_SIG_LEN],
-                      const izin_pubkey **key);
+                      const uint8_t sig[IZIN_SIG_LEN], izin_date date,
+                      const char *office, const izin_pubkey **key);
+
+/* Strict decoders for key material: exactly the text the encoders write
+ * (lowercase hex; canonical padded Base64 of exactly n bytes), so a key
+ * id or signature has one spelling only.  IZIN_EINVAL otherwise. */
+int izin_parse_kid(const char *s, size_t len, uint8_t kid[IZIN_KID_LEN]);
+int izin_unb64(const char *s, size_t len, uint8_t *dst, size_t n);
 
 /* Read a whole small file (at most max bytes) into a new buffer with a
  * NUL after it; caller frees.  IZIN_ELENGTH when it is larger. */

@@ -129,25 +129,6 @@ b64(char *dst, size_t dstlen, const uint8_t *src, size_t n)
 	sodium_bin2base64(dst, dstlen, src, n, sodium_base64_VARIANT_ORIGINAL);
 }
 
-/* Strict Base64 of exactly n bytes: what b64() writes and nothing else. */
-static int
-unb64(const char *s, size_t len, uint8_t *dst, size_t n)
-{
-	char again[256];
-	size_t got;
-	const char *end;
-
-	if (len != sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL) - 1 ||
-	    len >= sizeof again)
-		return IZIN_EKEYFILE;
-	if (sodium_base642bin(dst, n, s, len, NULL, &got, &end,
-	                      sodium_base64_VARIANT_ORIGINAL) != 0 ||
-	    got != n || end != s + len)
-		return IZIN_EKEYFILE;
-	b64(again, sizeof again, dst, n);
-	return memcmp(again, s, len) == 0 ? IZIN_OK : IZIN_EKEYFILE;
-}
-
 int
 izin_pubkey_format(const izin_pubkey *pub, char *buf)
 {
@@ -164,35 +145,18 @@ izin_pubkey_format(const izin_pubkey *pub, char *buf)
 	                pub->office, from, until, pk);
 }
 
-static int
-parse_kid(const char *s, size_t len, uint8_t kid[IZIN_KID_LEN])
-{
-	size_t got;
-	const char *end;
-
-	if (len != IZIN_KID_HEXLEN)
-		return IZIN_EKEYFILE;
-	for (size_t i = 0; i < len; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return IZIN_EKEYFILE;
-	if (sodium_hex2bin(kid, IZIN_KID_LEN, s, len, NULL, &got, &end) != 0 ||
-	    got != IZIN_KID_LEN)
-		return IZIN_EKEYFILE;
-	return IZIN_OK;
-}
-
 /* "KID OFFICE FROM UNTIL PK" into pub: the shared part of both files. */
 static int
 parse_pub_words(const char **w, const size_t *wl, izin_pubkey *pub)
 {
 	izin_permit p;
 
-	if (parse_kid(w[0], wl[0], pub->kid) ||
+	if (izin_parse_kid(w[0], wl[0], pub->kid) ||
 	    izin_permit_set(&p, IZIN_F_OFFICE, w[1], wl[1]) ||
 	    izin_date_parse(w[2], wl[2], &pub->valid_from) ||
 	    izin_date_parse(w[3], wl[3], &pub->valid_until) ||
 	    pub->valid_until < pub->valid_from ||
-	    unb64(w[4], wl[4], pub->pk, IZIN_PK_LEN))
+	    izin_unb64(w[4], wl[4], pub->pk, IZIN_PK_LEN))
 		return IZIN_EKEYFILE;
 	/* A small-order or off-curve point would make any signature check
 	 * meaningless: such a key is malformed, not merely unknown. */
@@ -379,7 +343,7 @@ parse_keytext(const char *text, size_t len, struct keytext *kt)
 		    parse_ull(w[1], wl[1], MEM_MAX, &mem) ||
 		    kt->ops < crypto_pwhash_OPSLIMIT_MIN ||
 		    mem < crypto_pwhash_MEMLIMIT_MIN ||
-		    unb64(w[2], wl[2], kt->salt, SALT_LEN))
+		    izin_unb64(w[2], wl[2], kt->salt, SALT_LEN))
 			return IZIN_EKEYFILE;
 		kt->mem = (size_t)mem;
 		kt->encrypted = 1;
@@ -425,7 +389,7 @@ izin_seckey_import(const char *text, size_t len, const char *pass,
 		goto done;
 	}
 	if (!kt.encrypted) {
-		if (unb64(kt.secret, kt.secretlen, seed, SEED_LEN)) {
+		if (izin_unb64(kt.secret, kt.secretlen, seed, SEED_LEN)) {
 			err = IZIN_EKEYFILE;
 			goto done;
 		}
@@ -434,7 +398,7 @@ izin_seckey_import(const char *text, size_t len, const char *pass,
 			err = IZIN_EPASSPHRASE;
 			goto done;
 		}
-		if (unb64(kt.secret, kt.secretlen, blob, sizeof blob)) {
+		if (izin_unb64(kt.secret, kt.secretlen, blob, sizeof blob)) {
 			err = IZIN_EKEYFILE;
 			goto done;
 		}
@@ -482,7 +446,8 @@ read_keyfile(const char *path, char **out, size_t *outlen)
 	int fd;
 
 	*out = NULL;
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+	/* O_NONBLOCK: a FIFO must be refused, not waited on. */
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0)
 		return IZIN_EIO;
 	if (fstat(fd, &st) != 0) {
 		close(fd);
@@ -490,7 +455,7 @@ read_keyfile(const char *path, char **out, size_t *outlen)
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		return IZIN_EKEYFILE;
+		return IZIN_ENOTFILE;
 	}
 	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
 		close(fd);

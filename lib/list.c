@@ -114,7 +114,7 @@ izin_list_verify(const izin_trust *t, const char *kind, const char *text,
                  uint8_t kid[IZIN_KID_LEN])
 {
 	const char *line, *w[4];
-	size_t n, linelen, wl[4], mlen, got;
+	size_t n, linelen, wl[4], mlen;
 	uint8_t k[IZIN_KID_LEN], sig[IZIN_SIG_LEN], *m;
 	const izin_pubkey *key;
 	izin_date d;
@@ -138,24 +138,18 @@ izin_list_verify(const izin_trust *t, const char *kind, const char *text,
 		return IZIN_ELIST;
 	if (check_kind(w[0], wl[0]) ||
 	    izin_date_parse(w[1], wl[1], &d) ||
-	    wl[2] != IZIN_KID_HEXLEN ||
-	    sodium_hex2bin(k, sizeof k, w[2], wl[2], NULL, &got, NULL) ||
-	    got != sizeof k || wl[3] != SIG_B64_LEN ||
-	    sodium_base642bin(sig, sizeof sig, w[3], wl[3], NULL, &got, NULL,
-	                      sodium_base64_VARIANT_ORIGINAL) || got != sizeof sig)
+	    izin_parse_kid(w[2], wl[2], k) ||
+	    izin_unb64(w[3], wl[3], sig, sizeof sig))
 		return IZIN_ELIST;
 	if (wl[0] != strlen(kind) || memcmp(w[0], kind, wl[0]) != 0)
 		return IZIN_ELISTKIND;
-	/* The date and kid are signed as written: re-derive their text. */
 	if ((m = message(kind, w[1], k, text, n, &mlen)) == NULL)
 		return IZIN_ENOMEM;
 	err = izin_trust_verify(t, k, IZIN_DOMAIN_LIST, DOMAIN_LEN, m, mlen, sig,
-	                        &key);
+	                        d, NULL, &key);
 	free(m);
 	if (err)
 		return err;
-	if (d < key->valid_from || d > key->valid_until)
-		return IZIN_EKEYWINDOW;
 	if (bodylen)
 		*bodylen = n;
 	if (date)

@@ -9,27 +9,37 @@
 #define DOMAIN_LEN (sizeof IZIN_DOMAIN_PERMIT - 1)
 
 int
+izin_seal_check(const izin_pubkey *pub, const izin_permit *p, int *field)
+{
+	int err;
+
+	if (field)
+		*field = IZIN_F_NONE;
+	if ((err = izin_permit_check(p, field)) != IZIN_OK)
+		return err;
+	if (strcmp(p->office, pub->office) != 0) {
+		if (field)
+			*field = IZIN_F_OFFICE;
+		return IZIN_EOFFICE;
+	}
+	if (p->issued < pub->valid_from || p->issued > pub->valid_until) {
+		if (field)
+			*field = IZIN_F_ISSUED;
+		return IZIN_EKEYWINDOW;
+	}
+	return IZIN_OK;
+}
+
+int
 izin_seal(const izin_seckey *sk, const izin_permit *p, char *text, int *field)
 {
 	uint8_t buf[IZIN_SEALED_MAX];
 	izin_pubkey pub;
 	int n, err;
 
-	if (field)
-		*field = IZIN_F_NONE;
-	if ((err = izin_permit_check(p, field)) != IZIN_OK)
-		return err;
 	izin_seckey_public(sk, &pub);
-	if (strcmp(p->office, pub.office) != 0) {
-		if (field)
-			*field = IZIN_F_OFFICE;
-		return IZIN_EOFFICE;
-	}
-	if (p->issued < pub.valid_from || p->issued > pub.valid_until) {
-		if (field)
-			*field = IZIN_F_ISSUED;
-		return IZIN_EKEYWINDOW;
-	}
+	if ((err = izin_seal_check(&pub, p, field)) != IZIN_OK)
+		return err;
 	if ((n = izin_permit_encode(p, pub.kid, buf)) < 0)
 		return n;
 	if ((err = izin_sign_detached(sk, IZIN_DOMAIN_PERMIT, DOMAIN_LEN, buf,
@@ -67,19 +77,14 @@ izin_open(const izin_trust *t, const char *text, size_t len, izin_permit *p,
 		return err;
 	if (kid)
 		memcpy(kid, k, IZIN_KID_LEN);
-	if ((err = izin_trust_verify(t, k, IZIN_DOMAIN_PERMIT, DOMAIN_LEN, buf,
-	                             n - IZIN_SIG_LEN, buf + n - IZIN_SIG_LEN,
-	                             &key)) != IZIN_OK)
+	err = izin_trust_verify(t, k, IZIN_DOMAIN_PERMIT, DOMAIN_LEN, buf,
+	                        n - IZIN_SIG_LEN, buf + n - IZIN_SIG_LEN,
+	                        p->issued, p->office, &key);
+	if (field && err == IZIN_EKEYWINDOW)
+		*field = IZIN_F_ISSUED;
+	if (field && err == IZIN_EOFFICE)
+		*field = IZIN_F_OFFICE;
+	if (err)
 		return err;
-	if (p->issued < key->valid_from || p->issued > key->valid_until) {
-		if (field)
-			*field = IZIN_F_ISSUED;
-		return IZIN_EKEYWINDOW;
-	}
-	if (strcmp(p->office, key->office) != 0) {
-		if (field)
-			*field = IZIN_F_OFFICE;
-		return IZIN_EOFFICE;
-	}
 	return IZIN_OK;
 }

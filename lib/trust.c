@@ -134,7 +134,7 @@ load_dir(izin_trust *t, const char *path, unsigned long *lineno,
 		n++;
 	}
 	closedir(d);
-	if (err == IZIN_OK)
+	if (err == IZIN_OK && n > 1)
 		qsort(names, n, sizeof *names, cmp_names);
 	for (size_t i = 0; i < n && err == IZIN_OK; i++) {
 		char file[4096];
@@ -178,8 +178,8 @@ izin_trust_load(izin_trust *t, const char *path, unsigned long *line,
 int
 izin_trust_verify(const izin_trust *t, const uint8_t kid[IZIN_KID_LEN],
                   const char *domain, size_t dlen, const uint8_t *msg,
-                  size_t len, const uint8_t sig[IZIN_SIG_LEN],
-                  const izin_pubkey **key)
+                  size_t len, const uint8_t sig[IZIN_SIG_LEN], izin_date date,
+                  const char *office, const izin_pubkey **key)
 {
 	uint8_t stack[512], *m = stack;
 	int err = IZIN_EUNKNOWNKEY;
@@ -189,16 +189,26 @@ izin_trust_verify(const izin_trust *t, const uint8_t kid[IZIN_KID_LEN],
 	memcpy(m, domain, dlen);
 	if (len > 0)
 		memcpy(m + dlen, msg, len);
-	for (size_t i = 0; i < t->n; i++) {
-		if (memcmp(t->keys[i].kid, kid, IZIN_KID_LEN) != 0)
+	/* The same key may stand twice (a renewed window, say): go on past
+	 * a key that verifies but may not vouch, to one that may. */
+	for (size_t i = 0; i < t->n && err != IZIN_OK; i++) {
+		const izin_pubkey *k = &t->keys[i];
+		if (memcmp(k->kid, kid, IZIN_KID_LEN) != 0)
 			continue;
-		if (crypto_sign_verify_detached(sig, m, dlen + len,
-		                                t->keys[i].pk) == 0) {
-			*key = &t->keys[i];
-			err = IZIN_OK;
-			break;
+		if (crypto_sign_verify_detached(sig, m, dlen + len, k->pk) != 0) {
+			if (err == IZIN_EUNKNOWNKEY)
+				err = IZIN_EBADSIG;
+			continue;
 		}
-		err = IZIN_EBADSIG;
+		if (date < k->valid_from || date > k->valid_until) {
+			err = IZIN_EKEYWINDOW;
+		} else if (office && strcmp(office, k->office) != 0) {
+			if (err != IZIN_EKEYWINDOW)
+				err = IZIN_EOFFICE;
+		} else {
+			*key = k;
+			err = IZIN_OK;
+		}
 	}
 	if (m != stack)
 		free(m);

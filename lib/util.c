@@ -1,29 +1,44 @@
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "izin_internal.h"
 
 int
 izin_read_file(const char *path, size_t max, char **out, size_t *len)
 {
-	FILE *fp;
+	struct stat st;
 	char *buf;
-	size_t n;
+	size_t n = 0;
+	ssize_t r;
+	int fd;
 
 	*out = NULL;
-	if ((fp = fopen(path, "rb")) == NULL)
+	/* O_NONBLOCK: a FIFO must be refused, not waited on. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
 		return IZIN_EIO;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return S_ISREG(st.st_mode) ? IZIN_EIO : IZIN_ENOTFILE;
+	}
 	if ((buf = malloc(max + 2)) == NULL) {
-		fclose(fp);
+		close(fd);
 		return IZIN_ENOMEM;
 	}
-	n = fread(buf, 1, max + 1, fp);
-	if (ferror(fp)) {
-		fclose(fp);
-		free(buf);
-		return IZIN_EIO;
+	while (n <= max && (r = read(fd, buf + n, max + 1 - n)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			close(fd);
+			free(buf);
+			return IZIN_EIO;
+		}
+		n += (size_t)r;
 	}
-	fclose(fp);
+	close(fd);
 	if (n > max) {
 		free(buf);
 		return IZIN_ELENGTH;
@@ -50,4 +65,3 @@ izin_split_words(const char *s, size_t len, const char **w, size_t *wl, size_t n
 	}
 	return i == n ? IZIN_OK : IZIN_EKEYFILE;
 }
-

@@ -24,5 +24,5 @@ expect() {
 # check WHAT TEST...: assert a test(1)-style or any command succeeds.
 check() { _what=$1; shift; if "$@"; then ok "$_what"; else bad "$_what"; fi; }
 # has FILE REGEX WHAT: assert a file holds a line matching REGEX.
-has() { if grep -q -- "$2" "$1"; then ok "$3"; else bad "$3"; sed 's/^/# /' "$1"; fi; }
+has() { if grep -q -- "$2" "$1"; then ok "$3"; else bad "$3"; head -n 5 "$1" | sed 's/^/# /'; fi; }
 done_testing() { [ "$_bad" -eq 0 ]; }
