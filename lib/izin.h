@@ -407,8 +407,8 @@ typedef struct izin_qr {
 /* Encode text (len bytes of QR alphanumeric characters, as a sealed
  * payload is) in alphanumeric mode at an error-correction level
  * (IZIN_ECC_*), in the smallest version that holds it.  IZIN_EQR when it
- * holds a character outside that set or does not fit version 40.  Caller
- * frees with izin_qr_free(). */
+ * holds a character outside that set, is empty, or does not fit version
+ * 40.  Caller frees with izin_qr_free(). */
 int izin_qr_encode(const char *text, size_t len, int level, izin_qr **out);
 void izin_qr_free(izin_qr *qr);
 
@@ -422,8 +422,14 @@ typedef struct izin_render_opts {
 } izin_render_opts;
 
 /* Render into a new buffer (*out, *len; caller frees with free()):
- * a 1-bit grayscale PNG; an SVG document; UTF-8 half-block text for a
- * terminal (labels as plain lines under it). */
+ * a 1-bit grayscale PNG, its labels drawn in a built-in ASCII font
+ * (letters lose their diacritics, other characters show as '?'); an SVG
+ * document; UTF-8 half-block text for a terminal, dark modules as ink so
+ * it scans from a dark-on-light terminal (like qrencode -t UTF8i), labels
+ * as plain lines under it.  The SVG and UTF-8 buffers end in a NUL not
+ * counted in *len.  IZIN_EINVAL for a scale outside 1-64, a margin
+ * outside 0-64 or a NULL label line; IZIN_ELENGTH for an image over
+ * 65535 pixels a side; IZIN_ENOMEM. */
 int izin_render_png(const izin_qr *qr, const izin_render_opts *o,
                     unsigned char **out, size_t *len);
 int izin_render_svg(const izin_qr *qr, const izin_render_opts *o,
@@ -447,6 +453,14 @@ void izin_warn(const char *fmt, ...)
 /* The same, then exit(status). */
 void izin_errx(int status, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 2, 3)));
+/* The synopsis on stderr, then exit(2): for a usage error. */
+void izin_usage(const char *synopsis) __attribute__((noreturn));
+/* --help: the synopsis and the body on stdout, then exit(0) (2 when
+ * stdout cannot be written). */
+void izin_help(const char *synopsis, const char *body)
+	__attribute__((noreturn));
+/* --version: "prog (izin) VERSION" on stdout, then exit. */
+void izin_version(void) __attribute__((noreturn));
 /* Parse a whole decimal number in [min, max]: IZIN_EINVAL otherwise. */
 int izin_parse_long(const char *s, long min, long max, long *out);
 /* Flush and close stdout; 0, or IZIN_EIO when anything written to it was
