@@ -28,7 +28,7 @@ SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 endif
 
 # Goals that must work before the dependencies are installed.
-BARE_GOALS = deps check demo clean
+BARE_GOALS = deps check demo bench clean
 ifneq ($(filter-out $(BARE_GOALS),$(or $(MAKECMDGOALS),all)),)
 MISSING := $(foreach p,$(PKGS),$(if $(shell pkg-config --exists \
 	$(word 1,$(subst :, ,$(p))) && echo y),,$(word 2,$(subst :, ,$(p)))))
@@ -68,6 +68,8 @@ lib/%.o: lib/%.c lib/izin.h lib/izin_internal.h .flags
 
 cmd/%.o: cmd/%.c lib/izin.h lib/izin_internal.h .flags
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+lib/font.o lib/render.o tests/check_render: lib/render_font.h
 
 lib/libizin.a: $(LIB_OBJ)
 	rm -f $@
@@ -110,6 +112,17 @@ test: $(BIN) $(TEST_BIN)
 demo-run: $(BIN)
 	@sh examples/demo.sh
 
+BENCH_BIN = tests/bench/floor_issue
+
+tests/bench/floor_issue: tests/bench/floor_issue.c .flags
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(LIBS)
+
+bench: deps
+	@$(MAKE) --no-print-directory bench-run
+
+bench-run: $(BIN) $(BENCH_BIN)
+	@sh tests/bench/bench.sh
+
 lint-man:
 	mandoc -Tlint -Wwarning $(MAN)
 
@@ -126,9 +139,9 @@ uninstall:
 		s=$${m##*.}; rm -f $(DESTDIR)$(MANPREFIX)/man$$s/$${m#man/}; done
 
 clean:
-	rm -f lib/*.o lib/libizin.a cmd/*.o $(BIN) $(TEST_BIN) .flags
+	rm -f lib/*.o lib/libizin.a cmd/*.o $(BIN) $(TEST_BIN) $(BENCH_BIN) .flags
 	rm -rf tests/tmp
 
 FORCE:
 .SECONDARY:
-.PHONY: all deps check demo test demo-run lint-man install uninstall clean FORCE
+.PHONY: all deps check demo bench bench-run test demo-run lint-man install uninstall clean FORCE

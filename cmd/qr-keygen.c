@@ -18,33 +18,20 @@ static const char synopsis[] =
 	"                 [--valid-until date] [--passphrase-file file |\n"
 	"                 --no-passphrase] [-f]\n";
 
-static void
-usage(void)
-{
-	fputs(synopsis, stderr);
-	exit(2);
-}
-
-static void
-help(void)
-{
-	fputs(synopsis, stdout);
-	fputs("\n"
-	      "Write name.key (secret, encrypted, mode 0600) and name.pub (its\n"
-	      "trust-store line) for an issuing office.\n\n"
-	      "  -o, --output name          base name of the two files\n"
-	      "      --office code          issuing office code (A-Z 0-9 -)\n"
-	      "      --valid-from date      first issue date the key may sign\n"
-	      "                             (YYYY-MM-DD, default today)\n"
-	      "      --valid-until date     last issue date the key may sign\n"
-	      "                             (default five years on)\n"
-	      "      --passphrase-file file read the passphrase from a file\n"
-	      "      --no-passphrase        store the secret key unencrypted\n"
-	      "  -f, --force                overwrite existing files\n"
-	      "  -h, --help                 show this help\n"
-	      "  -V, --version              show the version\n", stdout);
-	exit(izin_close_stdout() ? 2 : 0);
-}
+static const char help_text[] = "\n"
+	"Write name.key (secret, encrypted, mode 0600) and name.pub (its\n"
+	"trust-store line) for an issuing office.\n\n"
+	"  -o, --output name          base name of the two files\n"
+	"      --office code          issuing office code (A-Z 0-9 -)\n"
+	"      --valid-from date      first issue date the key may sign\n"
+	"                             (YYYY-MM-DD, default today)\n"
+	"      --valid-until date     last issue date the key may sign\n"
+	"                             (default five years on)\n"
+	"      --passphrase-file file read the passphrase from a file\n"
+	"      --no-passphrase        store the secret key unencrypted\n"
+	"  -f, --force                overwrite existing files\n"
+	"  -h, --help                 show this help\n"
+	"  -V, --version              show the version\n";
 
 static izin_date
 date_arg(const char *opt, const char *s)
@@ -90,14 +77,13 @@ main(int argc, char *argv[])
 		case OPT_PASSFILE: passfile = optarg; break;
 		case OPT_NOPASS: nopass = 1; break;
 		case 'f': force = 1; break;
-		case 'h': help(); break;
-		case 'V': puts("qr-keygen (izin) " IZIN_VERSION_STRING);
-		          return izin_close_stdout() ? 2 : 0;
-		default: usage();
+		case 'h': izin_help(synopsis, help_text);
+		case 'V': izin_version();
+		default: izin_usage(synopsis);
 		}
 	}
 	if (optind != argc)
-		usage();
+		izin_usage(synopsis);
 	if (name == NULL || *name == '\0')
 		izin_errx(2, "missing -o name");
 	if (office == NULL)

@@ -64,6 +64,28 @@ izin_errx(int status, const char *fmt, ...)
 	exit(status);
 }
 
+void
+izin_usage(const char *synopsis)
+{
+	fputs(synopsis, stderr);
+	exit(2);
+}
+
+void
+izin_help(const char *synopsis, const char *body)
+{
+	fputs(synopsis, stdout);
+	fputs(body, stdout);
+	exit(izin_close_stdout() ? 2 : 0);
+}
+
+void
+izin_version(void)
+{
+	printf("%s (izin) %s\n", progname, IZIN_VERSION_STRING);
+	exit(izin_close_stdout() ? 2 : 0);
+}
+
 int
 izin_parse_long(const char *s, long min, long max, long *out)
 {

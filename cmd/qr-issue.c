@@ -1,0 +1,726 @@
+/*
+ * qr-issue - seal permits into QR images: one from the command line, or a
+ * CSV batch, and print the register (one record per permit issued).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "izin.h"
+
+/* Rows read, sealed and printed per round: bounds memory for any batch
+ * size while keeping every core busy. */
+#define CHUNK 2048
+#define PATH_LEN 4096
+
+enum { T_PNG, T_SVG, T_UTF8, T_TEXT };
+static const char *const type_names[] = { "png", "svg", "utf8", "text" };
+static const char *const type_ext[] = { ".png", ".svg", ".txt", ".txt" };
+
+enum {
+	OPT_PASSFILE = 256, OPT_BATCH, OPT_LABEL, OPT_JSON, OPT_DRYRUN,
+	OPT_FIELD   /* + field number */
+};
+
+struct opts {
+	const char *key, *passfile, *batch, *dir, *output;
+	int type, level, label, force, json, dry, jobs;
+	izin_render_opts render;
+};
+
+struct job {
+	izin_permit p;
+	unsigned long line;
+	char path[PATH_LEN];
+	char text[IZIN_TEXT_MAX + 1];
+	int err, field;       /* sealing or rendering failure */
+	int werr, werrno;     /* writing failure */
+};
+
+struct pool {
+	struct job *jobs;
+	size_t n, next;
+	pthread_mutex_t lock;
+	const izin_seckey *sk;
+	const izin_pubkey *pub;
+	const struct opts *o;
+};
+
+static const char synopsis[] =
+	"usage: qr-issue -k key [--passphrase-file file] [-t png|svg|utf8|text]\n"
+	"                [-l L|M|Q|H] [-s scale] [-m margin] [--label] [-f]\n"
+	"                [--json] [-j jobs] [-n] --batch file [-d dir]\n"
+	"       qr-issue -k key [options] --permit number --kind kind ...\n"
+	"                [-o file | -d dir]\n";
+
+static const char help_text[] = "\n"
+	"Seal permits with an office key into QR codes, one from options\n"
+	"or a CSV batch, and print one register record per permit.\n\n"
+	"  -k, --key file             the office's secret key (qr-keygen)\n"
+	"      --passphrase-file file read the key's passphrase from a file\n"
+	"      --batch file           CSV with a header naming the fields\n"
+	"                             (- for standard input)\n"
+	"  -d, --dir dir              folder for the images (default .)\n"
+	"  -o, --output file          one permit's image (- for stdout)\n"
+	"  -t, --type type            png (default), svg, utf8 or text\n"
+	"  -l, --level L|M|Q|H        error correction (default M)\n"
+	"  -s, --scale n              pixels per module (default 4)\n"
+	"  -m, --margin n             quiet zone in modules (default 4)\n"
+	"      --label                print number, name, kind and\n"
+	"                             valid-until under the code\n"
+	"  -f, --force                overwrite existing images\n"
+	"      --json                 register as JSON Lines\n"
+	"  -j, --jobs n               threads (default: all cores)\n"
+	"  -n, --dry-run              check everything, sign and write nothing\n"
+	"  -h, --help                 show this help\n"
+	"  -V, --version              show the version\n\n"
+	"One permit: --permit --kind --index --name --nationality\n"
+	"--passport --birth --sex --issued (default today) --valid-from\n"
+	"(default issued) --valid-until --office (default the key's)\n"
+	"--sponsor --address.\n";
+
+static long
+num_arg(const char *opt, const char *s, long min, long max)
+{
+	long v;
+	if (izin_parse_long(s, min, max, &v) != IZIN_OK)
+		izin_errx(2, "%s: '%s' is not a number from %ld to %ld", opt, s,
+		          min, max);
+	return v;
+}
+
+/* A permit number as a file name: only A-Z 0-9 - stay, so no number can
+ * name a path outside the folder ('/' is allowed in permit numbers). */
+static void
+safe_name(const char *permit, char *out, size_t size)
+{
+	size_t n = 0;
+	for (; *permit && n + 1 < size; permit++) {
+		char c = *permit;
+		out[n++] = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		           c == '-' ? c : '_';
+	}
+	out[n] = '\0';
+}
+
+static int
+render(const struct opts *o, struct job *j, void **buf, size_t *len)
+{
+	izin_qr *qr;
+	izin_render_opts ro = o->render;
+	char l1[64], l3[40], until[IZIN_DATE_LEN + 1];
+	const char *label[3];
+	int err;
+
+	*buf = NULL;
+	if (o->type == T_TEXT) {
+		size_t n = strlen(j->text);
+		char *t = malloc(n + 2);
+		if (t == NULL)
+			return IZIN_ENOMEM;
+		memcpy(t, j->text, n);
+		t[n] = '\n';
+		*buf = t, *len = n + 1;
+		return IZIN_OK;
+	}
+	if ((err = izin_qr_encode(j->text, strlen(j->text), o->level, &qr)))
+		return err;
+	if (o->label) {
+		izin_date_format(j->p.valid_until, until);
+		snprintf(l1, sizeof l1, "%s  %s", j->p.permit,
+		         izin_kind_name(j->p.kind));
+		snprintf(l3, sizeof l3, "valid until %s", until);
+		label[0] = l1, label[1] = j->p.name, label[2] = l3;
+		ro.label = label, ro.nlabel = 3;
+	}
+	switch (o->type) {
+	case T_PNG:
+		err = izin_render_png(qr, &ro, (unsigned char **)buf, len);
+		break;
+	case T_SVG:
+		err = izin_render_svg(qr, &ro, (char **)buf, len);
+		break;
+	default:
+		err = izin_render_utf8(qr, &ro, (char **)buf, len);
+		break;
+	}
+	izin_qr_free(qr);
+	return err;
+}
+
+static void
+work(struct pool *pl, struct job *j)
+{
+	void *buf;
+	size_t len;
+
+	if (pl->o->dry) {
+		j->err = izin_seal_check(pl->pub, &j->p, &j->field);
+		return;
+	}
+	j->err = izin_seal(pl->sk, &j->p, j->text, &j->field);
+	if (j->err < 0)
+		return;
+	j->err = IZIN_OK;
+	if ((j->err = render(pl->o, j, &buf, &len)) != IZIN_OK)
+		return;
+	if (strcmp(j->path, "-") == 0) {
+		if (fwrite(buf, 1, len, stdout) != len)
+			j->werr = IZIN_EIO, j->werrno = errno;
+	} else {
+		j->werr = izin_write_atomic(j->path, buf, len, 0644, pl->o->force);
+		j->werrno = errno;
+	}
+	free(buf);
+}
+
+static void *
+worker(void *arg)
+{
+	struct pool *pl = arg;
+	for (;;) {
+		size_t i;
+		pthread_mutex_lock(&pl->lock);
+		i = pl->next++;
+		pthread_mutex_unlock(&pl->lock);
+		if (i >= pl->n)
+			return NULL;
+		work(pl, &pl->jobs[i]);
+	}
+}
+
+static void
+run_jobs(struct pool *pl, int nthreads)
+{
+	pthread_t tid[64];
+	int started = 0;
+
+	pl->next = 0;
+	if (nthreads > 64)
+		nthreads = 64;
+	if ((size_t)nthreads > pl->n)
+		nthreads = (int)pl->n;
+	for (int i = 1; i < nthreads; i++)
+		if (pthread_create(&tid[started], NULL, worker, pl) == 0)
+			started++;
+	worker(pl);
+	for (int i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+}
+
+struct out {
+	izin_writer *w;
+	izin_record *r;
+	const char *src;   /* batch file name for messages */
+	int bad;
+};
+
+static void
+row_error(struct out *out, unsigned long line, int field, const char *what)
+{
+	if (field >= 0)
+		izin_warnx("%s:%lu: %s: %s", out->src, line,
+		           izin_field_name(field), what);
+	else
+		izin_warnx("%s:%lu: %s", out->src, line, what);
+	out->bad = 1;
+}
+
+/* Report and print the register for the jobs just run, in input order. */
+static void
+finish_jobs(struct pool *pl, struct out *out, const izin_pubkey *pub)
+{
+	char kid[IZIN_KID_HEXLEN + 1];
+
+	izin_kid_format(pub->kid, kid);
+	for (size_t i = 0; i < pl->n; i++) {
+		struct job *j = &pl->jobs[i];
+		int err;
+		if (j->err) {
+			row_error(out, j->line, j->field, izin_strerror(j->err));
+			continue;
+		}
+		if (j->werr) {
+			char msg[PATH_LEN + 64];
+			snprintf(msg, sizeof msg, "%s: %s", j->path,
+			         j->werr == IZIN_EEXIST ?
+			         "file exists (-f overwrites)" : strerror(j->werrno));
+			row_error(out, j->line, IZIN_F_NONE, msg);
+			continue;
+		}
+		if (pl->o->dry || strcmp(j->path, "-") == 0)
+			continue;
+		izin_record_clear(out->r);
+		if ((err = izin_record_from_permit(out->r, &j->p)) ||
+		    (err = izin_record_set(out->r, "kid", kid, strlen(kid))) ||
+		    (err = izin_record_set(out->r, "file", j->path,
+		                           strlen(j->path))) ||
+		    (err = izin_record_set(out->r, "payload", j->text,
+		                           strlen(j->text))) ||
+		    (err = izin_writer_put(out->w, out->r)))
+			izin_errx(2, "cannot write the register: %s",
+			          izin_strerror(err));
+	}
+}
+
+/* Defaults a clerk need not type: today, from = issued, the key's office. */
+static void
+fill_defaults(izin_permit *p, const int *given, const izin_pubkey *pub)
+{
+	if (!given[IZIN_F_ISSUED])
+		p->issued = izin_today();
+	if (!given[IZIN_F_VALID_FROM])
+		p->valid_from = p->issued;
+	if (!given[IZIN_F_OFFICE])
+		strcpy(p->office, pub->office);
+}
+
+static int
+job_path(const struct opts *o, struct job *j)
+{
+	char name[IZIN_PERMIT_MAX + 1];
+	size_t n;
+
+	if (o->output) {
+		n = (size_t)snprintf(j->path, sizeof j->path, "%s", o->output);
+	} else {
+		safe_name(j->p.permit, name, sizeof name);
+		n = (size_t)snprintf(j->path, sizeof j->path, "%s/%s%s", o->dir,
+		                     name, type_ext[o->type]);
+	}
+	return n < sizeof j->path ? IZIN_OK : IZIN_ELENGTH;
+}
+
+/* A set of permit numbers seen in this batch, for duplicates. */
+struct seen {
+	char (*keys)[IZIN_PERMIT_MAX + 1];
+	size_t n, cap;   /* cap is a power of two; open addressing */
+};
+
+static int
+seen_add(struct seen *s, const char *key)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	if (2 * (s->n + 1) > s->cap) {
+		struct seen t = { NULL, 0, s->cap ? s->cap * 2 : 1024 };
+		if ((t.keys = calloc(t.cap, sizeof *t.keys)) == NULL)
+			izin_errx(2, "out of memory");
+		for (i = 0; i < s->cap; i++)
+			if (s->keys[i][0])
+				seen_add(&t, s->keys[i]);
+		free(s->keys);
+		*s = t;
+	}
+	for (const char *c = key; *c; c++)
+		h = (h ^ (unsigned char)*c) * 16777619u;
+	for (i = h & (s->cap - 1); s->keys[i][0]; i = (i + 1) & (s->cap - 1))
+		if (strcmp(s->keys[i], key) == 0)
+			return 0;
+	strcpy(s->keys[i], key);
+	s->n++;
+	return 1;
+}
+
+/* Map CSV header cells to fields; exit 2 when the header cannot work. */
+static void
+map_header(const char *src, const char *const *cells, const size_t *lens,
+           size_t n, int *col, int *given)
+{
+	for (size_t i = 0; i < n; i++) {
+		char name[32];
+		const char *c = cells[i];
+		size_t len = lens[i];
+		int f;
+		while (len > 0 && *c == ' ')
+			c++, len--;
+		while (len > 0 && c[len - 1] == ' ')
+			len--;
+		col[i] = IZIN_F_NONE;
+		if (len == 0 || len >= sizeof name) {
+			izin_warnx("%s:1: column %zu ignored: not a permit field",
+			           src, i + 1);
+			continue;
+		}
+		for (size_t k = 0; k < len; k++)
+			name[k] = (char)(c[k] >= 'A' && c[k] <= 'Z' ? c[k] + 32 : c[k]);
+		name[len] = '\0';
+		if ((f = izin_field_lookup(name)) == IZIN_F_NONE) {
+			izin_warnx("%s:1: column '%s' ignored: not a permit field",
+			           src, name);
+			continue;
+		}
+		if (given[f])
+			izin_errx(2, "%s:1: column '%s' appears twice", src, name);
+		given[f] = 1;
+		col[i] = f;
+	}
+	for (int f = 0; f < IZIN_F_COUNT; f++) {
+		if (given[f] || f == IZIN_F_ISSUED || f == IZIN_F_VALID_FROM ||
+		    f == IZIN_F_OFFICE || f == IZIN_F_SPONSOR ||
+		    f == IZIN_F_ADDRESS)
+			continue;
+		izin_errx(2, "%s:1: no '%s' column", src, izin_field_name(f));
+	}
+}
+
+/* A line break typed inside a spreadsheet cell (Alt+Enter) reads as one
+ * space: permit text holds no control characters.  Returns the folded
+ * text in buf (at most sizeof buf - 1 bytes kept, so an over-long value
+ * still fails its length check). */
+static const char *
+fold_breaks(const char *s, size_t *len, char buf[IZIN_ADDRESS_MAX + 2])
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < *len && n < IZIN_ADDRESS_MAX + 1; i++) {
+		if (s[i] == '\r' || s[i] == '\n') {
+			while (n > 0 && buf[n - 1] == ' ')
+				n--;
+			while (i + 1 < *len && (s[i + 1] == '\r' ||
+			       s[i + 1] == '\n' || s[i + 1] == ' '))
+				i++;
+			buf[n++] = ' ';
+			continue;
+		}
+		buf[n++] = s[i];
+	}
+	*len = n;
+	return buf;
+}
+
+/* One CSV row into a job; 0 when it is good. */
+static int
+row_to_job(struct out *out, unsigned long line, const char *const *cells,
+           const size_t *lens, size_t n, const int *col, size_t ncol,
+           const int *given, const izin_pubkey *pub, struct job *j)
+{
+	char fold[IZIN_ADDRESS_MAX + 2];
+	int err;
+
+	memset(&j->p, 0, sizeof j->p);
+	j->line = line;
+	j->err = j->werr = 0;
+	if (n != ncol) {
+		char msg[80];
+		snprintf(msg, sizeof msg, "%zu cells, the header has %zu", n, ncol);
+		row_error(out, line, IZIN_F_NONE, msg);
+		return -1;
+	}
+	fill_defaults(&j->p, given, pub);
+	for (size_t i = 0; i < n; i++) {
+		const char *c = cells[i];
+		size_t len = lens[i];
+		if (col[i] == IZIN_F_NONE)
+			continue;
+		/* Spreadsheet cells often carry stray spaces around values. */
+		while (len > 0 && *c == ' ')
+			c++, len--;
+		while (len > 0 && c[len - 1] == ' ')
+			len--;
+		if (len == 0 && (col[i] == IZIN_F_ISSUED ||
+		                 col[i] == IZIN_F_VALID_FROM ||
+		                 col[i] == IZIN_F_OFFICE))
+			continue;
+		if ((col[i] == IZIN_F_NAME || col[i] == IZIN_F_SPONSOR ||
+		     col[i] == IZIN_F_ADDRESS) && (memchr(c, '\n', len) ||
+		                                   memchr(c, '\r', len)))
+			c = fold_breaks(c, &len, fold);
+		if ((err = izin_permit_set(&j->p, col[i], c, len)) != IZIN_OK) {
+			row_error(out, line, col[i], izin_strerror(err));
+			return -1;
+		}
+	}
+	if (given[IZIN_F_ISSUED] && !given[IZIN_F_VALID_FROM])
+		j->p.valid_from = j->p.issued;
+	return 0;
+}
+
+static int
+batch(const struct opts *o, const izin_seckey *sk, const izin_pubkey *pub,
+      struct out *out)
+{
+	FILE *fp = stdin;
+	izin_csv *csv;
+	const char *const *cells;
+	const size_t *lens;
+	size_t n, ncol = 0;
+	int col[256], given[IZIN_F_COUNT] = { 0 }, rc, header = 0;
+	struct seen seen = { NULL, 0, 0 };
+	struct pool pl = { NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER, sk, pub, o };
+
+	out->src = strcmp(o->batch, "-") == 0 ? "stdin" : o->batch;
+	if (strcmp(o->batch, "-") != 0 && (fp = fopen(o->batch, "rb")) == NULL)
+		izin_errx(2, "%s: %s", o->batch, strerror(errno));
+	if ((csv = izin_csv_new(fp)) == NULL ||
+	    (pl.jobs = malloc(CHUNK * sizeof *pl.jobs)) == NULL)
+		izin_errx(2, "out of memory");
+	for (;;) {
+		rc = izin_csv_next(csv, &cells, &lens, &n);
+		if (rc == 0 || (rc == 1 && !header)) {
+			if (rc == 0 && !header)
+				izin_errx(2, "%s: empty, no header row", out->src);
+			if (rc == 0)
+				break;
+			if (n > sizeof col / sizeof col[0])
+				izin_errx(2, "%s:1: too many columns", out->src);
+			map_header(out->src, cells, lens, n, col, given);
+			ncol = n, header = 1;
+			continue;
+		}
+		if (rc < 0) {
+			if (!header)
+				izin_errx(2, "%s:1: header: %s", out->src,
+				          izin_strerror(rc));
+			row_error(out, izin_csv_line(csv), IZIN_F_NONE,
+			          izin_strerror(rc));
+			continue;
+		}
+		if (n == 1 && lens[0] == 0)   /* blank line */
+			continue;
+		if (row_to_job(out, izin_csv_line(csv), cells, lens, n, col,
+		               ncol, given, pub, &pl.jobs[pl.n]) != 0)
+			continue;
+		if (!seen_add(&seen, pl.jobs[pl.n].p.permit)) {
+			row_error(out, izin_csv_line(csv), IZIN_F_PERMIT,
+			          "duplicate permit number in this batch");
+			continue;
+		}
+		if (job_path(o, &pl.jobs[pl.n]) != IZIN_OK) {
+			row_error(out, izin_csv_line(csv), IZIN_F_NONE,
+			          "output path too long");
+			continue;
+		}
+		if (++pl.n == CHUNK) {
+			run_jobs(&pl, o->jobs);
+			finish_jobs(&pl, out, pub);
+			pl.n = 0;
+		}
+	}
+	run_jobs(&pl, o->jobs);
+	finish_jobs(&pl, out, pub);
+	if (ferror(fp))
+		izin_errx(2, "%s: read error", out->src);
+	if (fp != stdin)
+		fclose(fp);
+	izin_csv_free(csv);
+	free(seen.keys);
+	free(pl.jobs);
+	return 0;
+}
+
+static void
+single(const struct opts *o, const izin_seckey *sk, const izin_pubkey *pub,
+       char *const *vals, const int *given, struct out *out)
+{
+	struct pool pl = { NULL, 1, 0, PTHREAD_MUTEX_INITIALIZER, sk, pub, o };
+	struct job *j = calloc(1, sizeof *j);
+	int err;
+
+	if (j == NULL)
+		izin_errx(2, "out of memory");
+	out->src = "command line";
+	fill_defaults(&j->p, given, pub);
+	for (int f = 0; f < IZIN_F_COUNT; f++) {
+		if (!given[f])
+			continue;
+		if ((err = izin_permit_set(&j->p, f, vals[f], strlen(vals[f]))))
+			izin_errx(1, "--%s: %s: '%s'", izin_field_name(f),
+			          izin_strerror(err), vals[f]);
+		if (f == IZIN_F_ISSUED && !given[IZIN_F_VALID_FROM])
+			j->p.valid_from = j->p.issued;
+	}
+	for (int f = 0; f < IZIN_F_COUNT; f++)
+		if (!given[f] && izin_permit_check(&j->p, &err) != IZIN_OK &&
+		    err == f)
+			izin_errx(2, "missing --%s", izin_field_name(f));
+	if (job_path(o, j) != IZIN_OK)
+		izin_errx(2, "output path too long");
+	pl.jobs = j;
+	run_jobs(&pl, 1);
+	if (j->err && j->field >= 0)
+		izin_errx(1, "--%s: %s", izin_field_name(j->field),
+		          izin_strerror(j->err));
+	if (j->err)
+		izin_errx(1, "%s", izin_strerror(j->err));
+	if (j->werr)
+		izin_errx(1, "%s: %s", j->path, j->werr == IZIN_EEXIST ?
+		          "file exists (-f overwrites)" : strerror(j->werrno));
+	finish_jobs(&pl, out, pub);
+	free(j);
+}
+
+static izin_seckey *
+load_key(const struct opts *o)
+{
+	izin_seckey *sk;
+	char *pass = NULL;
+	size_t passlen = 0;
+	int err;
+
+	err = izin_seckey_load(o->key, NULL, 0, &sk);
+	if (err == IZIN_EPASSPHRASE) {
+		if (o->passfile)
+			err = izin_passphrase_file(o->passfile, &pass, &passlen);
+		else
+			err = izin_passphrase_tty("Passphrase: ", 0, &pass, &passlen);
+		if (err)
+			izin_errx(2, "%s: cannot read the passphrase%s", o->passfile ?
+			          o->passfile : "", o->passfile ? "" :
+			          " from the terminal (use --passphrase-file)");
+		err = izin_seckey_load(o->key, pass, passlen, &sk);
+		izin_passphrase_free(pass);
+	}
+	if (err == IZIN_EKEYPERM)
+		izin_errx(2, "%s: secret key readable by group or others "
+		          "(chmod 600 it)", o->key);
+	if (err == IZIN_EIO)
+		izin_errx(2, "%s: %s", o->key, strerror(errno));
+	if (err)
+		izin_errx(2, "%s: %s", o->key, izin_strerror(err));
+	return sk;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct option longopts[9 + 9 + IZIN_F_COUNT + 1] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "passphrase-file", required_argument, NULL, OPT_PASSFILE },
+		{ "batch", required_argument, NULL, OPT_BATCH },
+		{ "dir", required_argument, NULL, 'd' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "type", required_argument, NULL, 't' },
+		{ "level", required_argument, NULL, 'l' },
+		{ "scale", required_argument, NULL, 's' },
+		{ "margin", required_argument, NULL, 'm' },
+		{ "label", no_argument, NULL, OPT_LABEL },
+		{ "force", no_argument, NULL, 'f' },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+	};
+	struct opts o = { .dir = ".", .level = IZIN_ECC_M, .jobs = 0,
+	                  .render = { 4, 4, NULL, 0 } };
+	char *vals[IZIN_F_COUNT] = { 0 };
+	int given[IZIN_F_COUNT] = { 0 }, nfields = 0, c;
+	struct out out = { NULL, NULL, NULL, 0 };
+	izin_seckey *sk;
+	izin_pubkey pub;
+	size_t nlong = 16;
+
+	izin_setprogname(argv[0]);
+	for (int f = 0; f < IZIN_F_COUNT; f++) {
+		/* --valid-from for the valid_from field, and so on. */
+		static char names[IZIN_F_COUNT][16];
+		const char *fn = izin_field_name(f);
+		for (size_t i = 0; i <= strlen(fn); i++)
+			names[f][i] = fn[i] == '_' ? '-' : fn[i];
+		longopts[nlong++] = (struct option){ names[f], required_argument,
+		                                     NULL, OPT_FIELD + f };
+	}
+	while ((c = getopt_long(argc, argv, "k:d:o:t:l:s:m:fj:nhV", longopts,
+	                        NULL)) != -1) {
+		switch (c) {
+		case 'k': o.key = optarg; break;
+		case OPT_PASSFILE: o.passfile = optarg; break;
+		case OPT_BATCH: o.batch = optarg; break;
+		case 'd': o.dir = optarg; break;
+		case 'o': o.output = optarg; break;
+		case 't':
+			for (o.type = 0; o.type < 4; o.type++)
+				if (strcmp(optarg, type_names[o.type]) == 0)
+					break;
+			if (o.type == 4)
+				izin_errx(2, "-t: unknown type '%s' (png, svg, "
+				          "utf8, text)", optarg);
+			break;
+		case 'l':
+			if (strlen(optarg) != 1 || !strchr("LMQH", optarg[0]))
+				izin_errx(2, "-l: level is L, M, Q or H");
+			o.level = (int)(strchr("LMQH", optarg[0]) - "LMQH");
+			break;
+		case 's': o.render.scale = (int)num_arg("-s", optarg, 1, 64); break;
+		case 'm': o.render.margin = (int)num_arg("-m", optarg, 0, 64); break;
+		case OPT_LABEL: o.label = 1; break;
+		case 'f': o.force = 1; break;
+		case OPT_JSON: o.json = 1; break;
+		case 'j': o.jobs = (int)num_arg("-j", optarg, 1, 64); break;
+		case 'n': o.dry = 1; break;
+		case 'h': izin_help(synopsis, help_text);
+		case 'V': izin_version();
+		default:
+			if (c < OPT_FIELD || c >= OPT_FIELD + IZIN_F_COUNT)
+				izin_usage(synopsis);
+			if (given[c - OPT_FIELD])
+				izin_errx(2, "--%s given twice",
+				          longopts[16 + c - OPT_FIELD].name);
+			vals[c - OPT_FIELD] = optarg;
+			given[c - OPT_FIELD] = 1;
+			nfields++;
+		}
+	}
+	if (optind != argc)
+		izin_usage(synopsis);
+	if (o.key == NULL)
+		izin_errx(2, "missing -k key");
+	if (o.batch && nfields)
+		izin_errx(2, "--batch and permit field options contradict");
+	if (!o.batch && !nfields)
+		izin_errx(2, "give --batch file, or the permit's fields");
+	if (o.batch && o.output)
+		izin_errx(2, "-o names one permit's image; a batch uses -d");
+	if (o.jobs == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		o.jobs = n < 1 ? 1 : n > 64 ? 64 : (int)n;
+	}
+
+	if (!o.dry && !o.output) {
+		/* Like unzip -d: make the folder, then it must be one. */
+		struct stat st;
+		if (mkdir(o.dir, 0777) != 0 && errno != EEXIST)
+			izin_errx(2, "%s: %s", o.dir, strerror(errno));
+		if (stat(o.dir, &st) != 0 || !S_ISDIR(st.st_mode))
+			izin_errx(2, "%s: not a folder", o.dir);
+	}
+	if (izin_init() != IZIN_OK)
+		izin_errx(2, "%s", izin_strerror(IZIN_ECRYPTO));
+	if (o.dry) {
+		/* Check office and window without the passphrase: a dry run
+		 * signs nothing, so it needs only the key's public line. */
+		int err = izin_seckey_load_public(o.key, &pub);
+		if (err)
+			izin_errx(2, "%s: %s", o.key, err == IZIN_EIO ?
+			          strerror(errno) : izin_strerror(err));
+		sk = NULL;
+	} else {
+		sk = load_key(&o);
+		izin_seckey_public(sk, &pub);
+	}
+	if (!o.dry && !(o.output && strcmp(o.output, "-") == 0)) {
+		out.r = izin_record_new();
+		out.w = izin_writer_new(stdout, o.json ? IZIN_FMT_JSON : IZIN_FMT_TSV);
+		if (out.r == NULL || out.w == NULL)
+			izin_errx(2, "out of memory");
+	}
+	if (o.batch)
+		batch(&o, sk, &pub, &out);
+	else
+		single(&o, sk, &pub, vals, given, &out);
+	izin_seckey_free(sk);
+	izin_writer_free(out.w);
+	izin_record_free(out.r);
+	if (izin_close_stdout() != IZIN_OK) {
+		izin_warn("stdout");
+		return 2;
+	}
+	return out.bad ? 1 : 0;
+}
