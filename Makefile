@@ -112,16 +112,17 @@ test: $(BIN) $(TEST_BIN)
 demo-run: $(BIN)
 	@sh examples/demo.sh
 
-BENCH_BIN = tests/bench/floor_issue
+BENCH_SRC = $(sort $(wildcard tests/bench/*.c))
+BENCH_BIN = $(BENCH_SRC:.c=)
 
-tests/bench/floor_issue: tests/bench/floor_issue.c .flags
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(LIBS)
+tests/bench/%: tests/bench/%.c lib/libizin.a .flags
+	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libizin.a $(ALL_LDFLAGS) $(LIBS)
 
 bench: deps
 	@$(MAKE) --no-print-directory bench-run
 
 bench-run: $(BIN) $(BENCH_BIN)
-	@sh tests/bench/bench.sh
+	@sh tests/bench/bench.sh $(BENCH)
 
 lint-man:
 	mandoc -Tlint -Wwarning $(MAN)
