@@ -44,6 +44,9 @@ izin_strerror(int err)
 	case IZIN_ECSV: return "malformed CSV";
 	case IZIN_EQR: return "does not fit a QR code";
 	case IZIN_ENOTFILE: return "not a regular file";
+	case IZIN_EFORMAT: return "unsupported image format";
+	case IZIN_EIMAGE: return "corrupt or truncated image";
+	case IZIN_ETOOBIG: return "image too large";
 	}
 	return "unknown error";
 }

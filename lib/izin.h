@@ -59,7 +59,10 @@ enum {
 	IZIN_EUNSIGNED = -36,  /* signed list without a signature line */
 	IZIN_ECSV = -37,       /* malformed CSV (quotes) */
 	IZIN_EQR = -38,        /* text does not fit a QR code */
-	IZIN_ENOTFILE = -39    /* not a regular file (a FIFO, a device...) */
+	IZIN_ENOTFILE = -39,   /* not a regular file (a FIFO, a device...) */
+	IZIN_EFORMAT = -40,    /* unsupported image format */
+	IZIN_EIMAGE = -41,     /* corrupt or truncated image */
+	IZIN_ETOOBIG = -42     /* image over the pixel limit */
 };
 
 /* Name of an error code: a short lowercase phrase, never NULL. */
@@ -436,6 +439,53 @@ int izin_render_svg(const izin_qr *qr, const izin_render_opts *o,
                     char **out, size_t *len);
 int izin_render_utf8(const izin_qr *qr, const izin_render_opts *o,
                      char **out, size_t *len);
+
+/* ---- Images ----------------------------------------------------------- */
+
+/* An 8-bit grayscale (luma) image, row by row, no padding. */
+typedef struct izin_image {
+	int width, height;
+	unsigned char *gray;
+} izin_image;
+
+/* Largest image accepted, in pixels: refused before any pixel memory is
+ * allocated, whatever the header claims. */
+#define IZIN_PIXELS_MAX (64L * 1024 * 1024)
+
+/* Decode an image held in memory (len bytes), its format found from its
+ * first bytes: PNG (any colour type and depth, interlaced or not), JPEG
+ * (baseline or progressive; the EXIF orientation is applied, so the
+ * image comes out as it is meant to be seen) or binary PNM (P5 gray, P6
+ * colour; maxval up to 65535).  Colour becomes luma.  IZIN_EFORMAT for
+ * any other format, IZIN_EIMAGE for a corrupt or truncated file,
+ * IZIN_ETOOBIG over IZIN_PIXELS_MAX, IZIN_ENOMEM.  Never prints (the
+ * codecs' messages are silenced).  Caller frees with izin_image_free(). */
+int izin_image_load(const unsigned char *data, size_t len, izin_image **out);
+/* The same from a file; IZIN_EIO (errno kept) when it cannot be read,
+ * IZIN_ENOTFILE for a directory or other non-file. */
+int izin_image_read(const char *path, izin_image **out);
+/* A new blank image (every pixel 255). */
+int izin_image_new(int width, int height, izin_image **out);
+void izin_image_free(izin_image *img);
+
+/* ---- Finding QR codes in images ---------------------------------------- */
+
+/* Every QR code found in an image: its decoded bytes (NUL-terminated,
+ * the length kept, as zbar gives them). */
+typedef struct izin_codes {
+	size_t n;
+	char **text;
+	size_t *len;
+} izin_codes;
+
+/* Find and decode the QR codes in an image with zbar (QR symbology
+ * only).  When a first plain pass finds nothing, try harder (scaled,
+ * contrast-normalised, thresholded and padded copies) before giving up.
+ * A code found in several passes is reported once.  *out holds zero or
+ * more codes; caller frees with izin_codes_free().  Thread-safe: each
+ * call uses its own zbar scanner. */
+int izin_scan(const izin_image *img, izin_codes **out);
+void izin_codes_free(izin_codes *c);
 
 /* ---- Tool support ----------------------------------------------------- */
 
