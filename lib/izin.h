@@ -306,6 +306,35 @@ int izin_list_verify(const izin_trust *t, const char *kind, const char *text,
                      size_t len, size_t *bodylen, izin_date *date,
                      uint8_t kid[IZIN_KID_LEN]);
 
+/* ---- Revocation lists ------------------------------------------------- */
+
+/* A revocation list (man/izin-revoked.5) is a signed list of kind
+ * "revoked" whose lines are permit numbers, each optionally followed by
+ * one space and a note (UTF-8, no control characters), or comments that
+ * start with '#'. */
+#define IZIN_REVOKED_KIND "revoked"
+#define IZIN_NOTE_MAX 200
+
+/* Check one line (len bytes, no newline): IZIN_ECHARSET, IZIN_EEMPTY,
+ * IZIN_ELENGTH, IZIN_EUTF8 or IZIN_ECTRL as for the permit field, or for
+ * the note when the error is past the number (*innote set to 1). */
+int izin_revoked_check_line(const char *line, size_t len, int *innote);
+
+typedef struct izin_revoked izin_revoked;
+izin_revoked *izin_revoked_new(void);
+void izin_revoked_free(izin_revoked *r);
+/* Verify a revocation list's text against a trust store and add its
+ * permit numbers.  Errors of izin_list_verify() for the signature (an
+ * unsigned, wrongly signed or altered list is refused whole, nothing is
+ * added); IZIN_ELIST with *line set for a line that is not a permit
+ * number and note. */
+int izin_revoked_load(izin_revoked *r, const izin_trust *t, const char *text,
+                      size_t len, unsigned long *line);
+/* The note of a revoked permit number ("" when it has none), or NULL
+ * when the number is not revoked. */
+const char *izin_revoked_find(const izin_revoked *r, const char *permit);
+size_t izin_revoked_count(const izin_revoked *r);
+
 /* ---- Records ---------------------------------------------------------- */
 
 /* A record: an ordered list of (column, value) pairs, values as bytes

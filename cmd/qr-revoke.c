@@ -1,0 +1,171 @@
+/*
+ * qr-revoke - sign a revocation list: the permit numbers an office has
+ * cancelled, one per line, closed by the office key's signature.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "izin.h"
+
+#define LIST_MAX (64 << 20)
+
+enum { OPT_PASSFILE = 256, OPT_DATE };
+
+static const char synopsis[] =
+	"usage: qr-revoke -k key [--passphrase-file file] [--date date]\n"
+	"                 [-o file] [-f] [file]\n";
+
+static const char help_text[] = "\n"
+	"Sign a revocation list: read permit numbers (one per line, each\n"
+	"optionally followed by a space and a note; '#' lines are comments)\n"
+	"from file or standard input, and write the signed list.\n\n"
+	"  -k, --key file             the office's secret key (qr-keygen)\n"
+	"      --passphrase-file file read the key's passphrase from a file\n"
+	"      --date date            signing date (default today)\n"
+	"  -o, --output file          write the list here (default stdout)\n"
+	"  -f, --force                overwrite an existing output file\n"
+	"  -h, --help                 show this help\n"
+	"  -V, --version              show the version\n";
+
+/* Read all of fp (at most LIST_MAX bytes) into a new buffer. */
+static char *
+slurp(FILE *fp, const char *name, size_t *len)
+{
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap);
+
+	while (buf) {
+		size_t got = fread(buf + n, 1, cap - n, fp);
+		n += got;
+		if (got == 0)
+			break;
+		if (n == cap) {
+			char *nb = cap >= LIST_MAX ? NULL : realloc(buf, cap *= 2);
+			if (nb == NULL)
+				izin_errx(2, "%s: too large", name);
+			buf = nb;
+		}
+	}
+	if (buf == NULL)
+		izin_errx(2, "out of memory");
+	if (ferror(fp))
+		izin_errx(2, "%s: %s", name, strerror(errno));
+	*len = n;
+	return buf;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "passphrase-file", required_argument, NULL, OPT_PASSFILE },
+		{ "date", required_argument, NULL, OPT_DATE },
+		{ "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *keyfile = NULL, *passfile = NULL, *output = NULL;
+	const char *input = "-";
+	izin_date date = IZIN_NODATE;
+	int force = 0, c, err, bad = 0;
+	char *text, *out, *pass = NULL;
+	size_t len, outlen, passlen = 0, pos;
+	unsigned long line = 0;
+	izin_seckey *sk;
+	FILE *fp = stdin;
+
+	izin_setprogname(argv[0]);
+	while ((c = getopt_long(argc, argv, "k:o:fhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'k': keyfile = optarg; break;
+		case OPT_PASSFILE: passfile = optarg; break;
+		case OPT_DATE:
+			if (izin_date_parse(optarg, strlen(optarg), &date))
+				izin_errx(2, "--date: invalid date '%s'", optarg);
+			break;
+		case 'o': output = optarg; break;
+		case 'f': force = 1; break;
+		case 'h': izin_help(synopsis, help_text);
+		case 'V': izin_version();
+		default: izin_usage(synopsis);
+		}
+	}
+	if (argc - optind > 1)
+		izin_usage(synopsis);
+	if (optind < argc)
+		input = argv[optind];
+	if (keyfile == NULL)
+		izin_errx(2, "missing -k key");
+	if (date == IZIN_NODATE)
+		date = izin_today();
+
+	if (strcmp(input, "-") != 0 && (fp = fopen(input, "rb")) == NULL)
+		izin_errx(2, "%s: %s", input, strerror(errno));
+	text = slurp(fp, input, &len);
+	if (fp != stdin)
+		fclose(fp);
+	if (len > 0 && text[len - 1] != '\n')
+		izin_errx(2, "%s: last line has no newline", input);
+	/* Check every line before asking for the passphrase. */
+	for (pos = 0; pos < len;) {
+		char *s = text + pos, *nl = memchr(s, '\n', len - pos);
+		size_t k = (size_t)(nl - s);
+		int innote;
+		line++;
+		pos += k + 1;
+		if (k > 0 && s[0] == '#')
+			continue;
+		if ((err = izin_revoked_check_line(s, k, &innote)) != IZIN_OK) {
+			izin_warnx("%s:%lu: %s: %s", strcmp(input, "-") ? input :
+			           "stdin", line, innote ? "note" : "permit",
+			           izin_strerror(err));
+			bad = 1;
+		}
+	}
+	if (bad)
+		return 1;
+
+	if (izin_init() != IZIN_OK)
+		izin_errx(2, "%s", izin_strerror(IZIN_ECRYPTO));
+	err = izin_seckey_load(keyfile, NULL, 0, &sk);
+	if (err == IZIN_EPASSPHRASE) {
+		err = passfile ? izin_passphrase_file(passfile, &pass, &passlen)
+		               : izin_passphrase_tty("Passphrase: ", 0, &pass,
+		                                     &passlen);
+		if (err)
+			izin_errx(2, "cannot read the passphrase%s", passfile ? "" :
+			          " from the terminal (use --passphrase-file)");
+		err = izin_seckey_load(keyfile, pass, passlen, &sk);
+		izin_passphrase_free(pass);
+	}
+	if (err)
+		izin_errx(2, "%s: %s", keyfile, err == IZIN_EIO ? strerror(errno) :
+		          izin_strerror(err));
+	err = izin_list_sign(sk, IZIN_REVOKED_KIND, date, text, len, &out,
+	                     &outlen);
+	izin_seckey_free(sk);
+	free(text);
+	if (err == IZIN_EKEYWINDOW)
+		izin_errx(2, "--date is outside the key's validity window");
+	if (err)
+		izin_errx(2, "cannot sign: %s", izin_strerror(err));
+	if (output) {
+		if ((err = izin_write_atomic(output, out, outlen, 0644, force)))
+			izin_errx(2, "%s: %s", output, err == IZIN_EEXIST ?
+			          "file exists (-f overwrites)" : strerror(errno));
+	} else if (fwrite(out, 1, outlen, stdout) != outlen) {
+		izin_errx(2, "stdout: %s", strerror(errno));
+	}
+	free(out);
+	if (izin_close_stdout() != IZIN_OK) {
+		izin_warn("stdout");
+		return 2;
+	}
+	return 0;
+}
