@@ -20,7 +20,7 @@ PKGS = libqrencode:libqrencode-dev zbar:libzbar-dev libpng:libpng-dev \
        check:check
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS = gcc make pkg-config $(foreach p,$(PKGS),$(word 2,$(subst :, ,$(p)))) \
-           zbar-tools qrencode sqlite3 mandoc
+           zbar-tools qrencode sqlite3 mandoc imagemagick
 
 ifeq ($(SANITIZE),1)
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -70,6 +70,8 @@ cmd/%.o: cmd/%.c lib/izin.h lib/izin_internal.h .flags
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 lib/font.o lib/render.o tests/check_render: lib/render_font.h
+lib/image.o lib/image_load.o lib/image_png.o lib/image_jpeg.o lib/image_pnm.o: \
+	lib/image_internal.h
 
 lib/libizin.a: $(LIB_OBJ)
 	rm -f $@

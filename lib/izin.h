@@ -486,14 +486,16 @@ typedef struct izin_image {
  * (baseline or progressive; the EXIF orientation is applied, so the
  * image comes out as it is meant to be seen) or binary PNM (P5 gray, P6
  * colour; maxval up to 65535).  Colour becomes luma.  IZIN_EFORMAT for
- * any other format, IZIN_EIMAGE for a corrupt or truncated file,
+ * any other format, IZIN_EIMAGE for a corrupt or truncated file (an empty
+ * one, or one cut inside a known signature, too),
  * IZIN_ETOOBIG over IZIN_PIXELS_MAX, IZIN_ENOMEM.  Never prints (the
  * codecs' messages are silenced).  Caller frees with izin_image_free(). */
 int izin_image_load(const unsigned char *data, size_t len, izin_image **out);
 /* The same from a file; IZIN_EIO (errno kept) when it cannot be read,
- * IZIN_ENOTFILE for a directory or other non-file. */
+ * IZIN_ENOTFILE for a directory or other non-file, IZIN_ETOOBIG for a
+ * file over 256 MiB. */
 int izin_image_read(const char *path, izin_image **out);
-/* A new blank image (every pixel 255). */
+/* A new blank image (every pixel 255); IZIN_EINVAL for a side <= 0. */
 int izin_image_new(int width, int height, izin_image **out);
 void izin_image_free(izin_image *img);
 
@@ -515,6 +517,202 @@ typedef struct izin_codes {
  * call uses its own zbar scanner. */
 int izin_scan(const izin_image *img, izin_codes **out);
 void izin_codes_free(izin_codes *c);
+
+/* ---- Stay evaluation -------------------------------------------------- */
+
+/* Where a stay stands on a day.  Law 6/2011 on Immigration, article 78:
+ * a foreigner who stays past the permit pays a fee for each day over
+ * (Government Regulation 28/2019: IDR 1,000,000 a day) when the overstay
+ * is under 60 days, and is deported and banned from entry from 60 days
+ * on.  The numbers are rules the caller passes, so a change in the law
+ * needs no new library. */
+enum {
+	IZIN_STAY_VALID,         /* valid, valid_until beyond the warning */
+	IZIN_STAY_EXPIRING,      /* valid, valid_until within warn_days */
+	IZIN_STAY_NOT_YET_VALID, /* before valid_from */
+	IZIN_STAY_EXPIRED,       /* after valid_until: an overstay */
+	IZIN_STAY_UNVERIFIED,    /* seal not verified: no verdict on dates */
+	IZIN_STAY_NSTATES
+};
+enum { IZIN_ACTION_NONE, IZIN_ACTION_FEE, IZIN_ACTION_DEPORT };
+
+#define IZIN_STAY_WARN_DAYS 30
+#define IZIN_STAY_DEPORT_AFTER 60
+#define IZIN_STAY_FEE_PER_DAY 1000000LL   /* IDR */
+
+typedef struct izin_stay_rules {
+	int warn_days;          /* EXPIRING up to this many days left, >= 0 */
+	int deport_after;       /* days over from which to deport, >= 1 */
+	long long fee_per_day;  /* IDR per day over, >= 0 */
+} izin_stay_rules;
+
+/* The rules above: { 30, 60, 1000000 }. */
+#define IZIN_STAY_RULES_INIT \
+	{ IZIN_STAY_WARN_DAYS, IZIN_STAY_DEPORT_AFTER, IZIN_STAY_FEE_PER_DAY }
+
+typedef struct izin_stay {
+	int state;              /* IZIN_STAY_* */
+	int days;               /* days left (0 on valid_until) when VALID or
+	                         * EXPIRING, until valid_from when
+	                         * NOT_YET_VALID, over when EXPIRED */
+	int action;             /* IZIN_ACTION_FEE or _DEPORT when EXPIRED */
+	long long fee;          /* IDR with IZIN_ACTION_FEE, else 0 */
+} izin_stay;
+
+/* Evaluate a permit valid from valid_from to valid_until (both days
+ * included) on the day on.  EXPIRING when 0 <= days left <= warn_days;
+ * EXPIRED from the day after valid_until, with action FEE (days over
+ * times fee_per_day) under deport_after days and DEPORT from it on.
+ * Never sets UNVERIFIED: that verdict belongs to whoever opened the seal.
+ * IZIN_EDATE for a date outside 1900-2199 (IZIN_NODATE too),
+ * IZIN_EORDER when valid_until is before valid_from, IZIN_EINVAL for
+ * rules out of range or a fee beyond 64 bits; *out is set only on
+ * success. */
+int izin_stay_eval(const izin_stay_rules *r, izin_date on,
+                   izin_date valid_from, izin_date valid_until,
+                   izin_stay *out);
+/* "VALID", "EXPIRING", "NOT_YET_VALID", "EXPIRED", "UNVERIFIED"; NULL
+ * for anything else. */
+const char *izin_stay_state_name(int state);
+/* State of a name (len bytes, any case); -1 when it names none. */
+int izin_stay_state_parse(const char *s, size_t len);
+/* "" (none), "fee", "deport"; NULL for anything else. */
+const char *izin_stay_action_name(int action);
+/* The date of a sighting time (len bytes, as izin_time_parse() takes it:
+ * "2026-11-22T08:15:00+07:00") as written: the civil date at the place
+ * of the sighting, whatever the offset.  IZIN_EDATE for anything else. */
+int izin_time_date(const char *s, size_t len, izin_date *out);
+
+/* ---- Sightings log ---------------------------------------------------- */
+
+/* A log of sightings (report-log(1)): an SQLite database in which every
+ * record appended is a sighting, stamped with who saw it, where and when,
+ * and linked to the sighting before it from the same device by a BLAKE2b
+ * hash, so that an altered, deleted or inserted sighting shows.  Functions
+ * that touch a log return IZIN_EIO when SQLite fails (a full disk, a lock
+ * held too long), with SQLite's reason in izin_log_errmsg().  Call
+ * izin_init() first: creating a log draws a random device id. */
+
+#define IZIN_LOG_APPID 0x697a696e   /* PRAGMA application_id: "izin" */
+#define IZIN_LOG_VERSION 1          /* PRAGMA user_version this code writes */
+#define IZIN_LOG_HASH_LEN 32        /* BLAKE2b-256 */
+#define IZIN_DEVICE_LEN 16          /* a device id: lowercase hex digits */
+#define IZIN_TIME_MAX 25            /* "YYYY-MM-DDTHH:MM:SS+07:00" */
+#define IZIN_REPORTER_MAX 64        /* UTF-8 bytes */
+#define IZIN_PLACE_MAX 256          /* UTF-8 bytes */
+
+/* Who saw the records of one append, where and when (strings borrowed). */
+typedef struct izin_sighting {
+	const char *time;           /* as izin_time_parse() takes it */
+	const char *reporter;       /* 1-64 bytes, UTF-8, no control chars */
+	const char *reporter_kind;  /* "officer", "hotel" or "company" */
+	const char *place;          /* 0-256 bytes, UTF-8, no control chars */
+	const char *lat, *lon;      /* decimal degrees (-90..90, -180..180,
+	                             * "-7.12"), or both "" when unknown */
+} izin_sighting;
+
+/* Parse exactly "YYYY-MM-DDTHH:MM:SS" and "Z" or a UTC offset "+HH:MM" /
+ * "-HH:MM" (-12:00 to +14:00) into seconds since 1970-01-01T00:00:00Z.
+ * IZIN_EDATE otherwise. */
+int izin_time_parse(const char *s, size_t len, int64_t *epoch);
+/* Check a sighting's fields.  IZIN_EDATE for the time; IZIN_EEMPTY,
+ * IZIN_ELENGTH, IZIN_EUTF8 or IZIN_ECTRL for the reporter or place;
+ * IZIN_EINVAL for the kind or a coordinate.  The field's column name
+ * ("time", "reporter", "reporter_kind", "place", "lat", "lon") goes to
+ * *what. */
+int izin_sighting_check(const izin_sighting *s, const char **what);
+
+/* 1 when key is a column the log sets itself: seq, device, dseq, time,
+ * reporter, reporter_kind, place, lat, lon, hash.  Input columns of these
+ * names are not stored: the sighting's own values replace them. */
+int izin_log_reserved(const char *key);
+/* A record can be logged when its permit or text column is not empty:
+ * IZIN_EEMPTY otherwise. */
+int izin_log_check_record(const izin_record *r);
+
+typedef struct izin_log izin_log;
+
+/* Open modes: read only; read and write; read and write, making the file
+ * when it does not exist. */
+enum { IZIN_LOG_READ = 0, IZIN_LOG_WRITE = 1, IZIN_LOG_CREATE = 2 };
+
+/* Open the log at path; a new one gets the current schema, WAL mode and
+ * a random device id.  Errors: IZIN_EIO with errno (ENOENT for a missing
+ * file without IZIN_LOG_CREATE); IZIN_ENOTFILE for a directory or device;
+ * IZIN_EFOREIGN for a file that is not SQLite or a database of another
+ * application, IZIN_EVERSION for a log of a newer schema: both are left
+ * untouched.  Unless the error is IZIN_ENOMEM, *out is set even on
+ * failure so that izin_log_errmsg() can tell more: close it. */
+int izin_log_open(const char *path, int mode, izin_log **out);
+void izin_log_close(izin_log *lg);
+/* SQLite's message for the last failure ("" when there is none). */
+const char *izin_log_errmsg(const izin_log *lg);
+/* The log's own device id (IZIN_DEVICE_LEN hex digits). */
+const char *izin_log_device(const izin_log *lg);
+
+/* Queue a record for the next izin_log_commit(): its columns, less the
+ * reserved ones, are copied, so r may change after.  IZIN_EEMPTY (nothing
+ * queued) for a record izin_log_check_record() refuses.  Takes no lock. */
+int izin_log_add(izin_log *lg, const izin_record *r);
+/* How many records are queued. */
+size_t izin_log_pending(const izin_log *lg);
+/* Append the queued records, in order, as sightings of this device seen
+ * as s says, in one transaction: all are written or none.  Waits for other
+ * writers up to 30 seconds (IZIN_EIO after that).  On success the queue is
+ * emptied and then, when fn is not NULL, fn gets each record as stored
+ * followed by the sighting columns seq, device, time, reporter,
+ * reporter_kind, place, lat and lon: what an echo prints.  A non-zero
+ * return from fn stops the calls and is returned (the sightings stay
+ * logged).  On failure nothing is written and the queue is kept. */
+int izin_log_commit(izin_log *lg, const izin_sighting *s,
+                    int (*fn)(void *arg, const izin_record *r), void *arg);
+
+enum { IZIN_LOG_TRAIL = 1, IZIN_LOG_LAST_SEEN = 2, IZIN_LOG_EXPORT = 3 };
+
+/* A query.  Every record passed to fn has the columns stored and then the
+ * sighting columns seq, device, time, reporter, reporter_kind, place, lat,
+ * lon, and for an export dseq and hash (64 hex digits). */
+typedef struct izin_log_query {
+	int what;            /* IZIN_LOG_TRAIL: one permit's sightings by
+	                      * time; IZIN_LOG_LAST_SEEN: each permit's
+	                      * latest, by permit; IZIN_LOG_EXPORT: all by
+	                      * seq */
+	const char *permit;  /* the trail's permit; for last-seen a filter,
+	                      * or NULL for every permit */
+	int64_t since, until;/* instants, inclusive (INT64_MIN, INT64_MAX
+	                      * for none): later and earlier ones are left
+	                      * out (for last-seen, before choosing) */
+	int64_t after;       /* export: only sightings with seq > after */
+	/* Called once before any record with every column a record of this
+	 * log can have, in order (may be NULL): a TSV header. */
+	int (*columns)(void *arg, const char *const *keys, size_t n);
+	/* Called for each record, in order; valid until it returns. */
+	int (*record)(void *arg, const izin_record *r);
+	void *arg;
+} izin_log_query;
+
+/* Run a query over one snapshot of the log.  A non-zero return from a
+ * callback stops it and is returned; IZIN_ERECORD for a stored record
+ * that cannot be read back (a damaged log: izin_log_verify() says more). */
+int izin_log_run(izin_log *lg, const izin_log_query *q);
+
+/* Walk every device's hash chain.  The number of sightings goes to
+ * *count; *bad gets 0 when every chain holds, else the seq of the first
+ * sighting found altered, out of place or inserted (for sightings deleted
+ * from the end of a chain, the seq the last of them had), and *why a short
+ * reason.  Returns 0 or an error (the log could not be read). */
+int izin_log_verify(izin_log *lg, int64_t *count, int64_t *bad,
+                    const char **why);
+
+/* Merge another log (open for reading) into lg: verify it whole first,
+ * then, in one transaction, add every sighting of every device that lg
+ * does not hold yet (new local seq numbers, the device's own chain kept).
+ * A log that does not verify, or whose chain for a device differs from
+ * the one lg holds, is refused whole: *bad gets the seq (in other) of the
+ * first offending sighting, *why the reason, and nothing is written.
+ * *added gets the number of sightings added (0 when merging again). */
+int izin_log_merge(izin_log *lg, izin_log *other, int64_t *added,
+                   int64_t *bad, const char **why);
 
 /* ---- Tool support ----------------------------------------------------- */
 

@@ -20,9 +20,13 @@ izin_read_file(const char *path, size_t max, char **out, size_t *len)
 	/* O_NONBLOCK: a FIFO must be refused, not waited on. */
 	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
 		return IZIN_EIO;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) != 0) {
 		close(fd);
-		return S_ISREG(st.st_mode) ? IZIN_EIO : IZIN_ENOTFILE;
+		return IZIN_EIO;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return IZIN_ENOTFILE;
 	}
 	if ((buf = malloc(max + 2)) == NULL) {
 		close(fd);
