@@ -70,6 +70,7 @@ cmd/%.o: cmd/%.c lib/izin.h lib/izin_internal.h .flags
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 lib/font.o lib/render.o tests/check_render: lib/render_font.h
+lib/scan.o lib/prep.o tests/check_scan: lib/scan_internal.h
 lib/image.o lib/image_load.o lib/image_png.o lib/image_jpeg.o lib/image_pnm.o: \
 	lib/image_internal.h
 

@@ -510,11 +510,14 @@ typedef struct izin_codes {
 } izin_codes;
 
 /* Find and decode the QR codes in an image with zbar (QR symbology
- * only).  When a first plain pass finds nothing, try harder (scaled,
- * contrast-normalised, thresholded and padded copies) before giving up.
- * A code found in several passes is reported once.  *out holds zero or
- * more codes; caller frees with izin_codes_free().  Thread-safe: each
- * call uses its own zbar scanner. */
+ * only).  When a first plain pass (on a halved copy of photos over
+ * 2200 px a side) finds nothing, try harder: the full-size image, an
+ * upscaled copy of a small one, and blurred-thresholded, sharpened,
+ * inverted and blurred copies, at most 7 passes.  Texts are the code's
+ * bytes as stored (zbar's charset guessing is off).  The same text found
+ * twice is reported once, also when an image holds two prints of one
+ * card.  *out holds zero or more codes; caller frees with
+ * izin_codes_free().  Thread-safe: each call uses its own zbar scanner. */
 int izin_scan(const izin_image *img, izin_codes **out);
 void izin_codes_free(izin_codes *c);
 
@@ -656,16 +659,27 @@ const char *izin_log_device(const izin_log *lg);
 int izin_log_add(izin_log *lg, const izin_record *r);
 /* How many records are queued. */
 size_t izin_log_pending(const izin_log *lg);
+/* What izin_log_commit() hands back for each sighting it logged: the
+ * record as stored followed by the sighting columns seq, device, time,
+ * reporter, reporter_kind, place, lat and lon.  Valid during the call. */
+typedef struct izin_log_echo {
+	const char *const *keys;   /* the column names: the same array for */
+	size_t nkeys;              /* as long as they stay the same */
+	const char *line;          /* the values as one izin-record(5) TSV */
+	size_t len;                /* line, without its newline */
+	const izin_record *record; /* the same as a record, or NULL when not
+	                            * asked for (it takes longer to make) */
+} izin_log_echo;
+
 /* Append the queued records, in order, as sightings of this device seen
  * as s says, in one transaction: all are written or none.  Waits for other
  * writers up to 30 seconds (IZIN_EIO after that).  On success the queue is
- * emptied and then, when fn is not NULL, fn gets each record as stored
- * followed by the sighting columns seq, device, time, reporter,
- * reporter_kind, place, lat and lon: what an echo prints.  A non-zero
- * return from fn stops the calls and is returned (the sightings stay
- * logged).  On failure nothing is written and the queue is kept. */
-int izin_log_commit(izin_log *lg, const izin_sighting *s,
-                    int (*fn)(void *arg, const izin_record *r), void *arg);
+ * emptied and then, when fn is not NULL, fn gets each sighting (with the
+ * record too when records is not 0).  A non-zero return from fn stops the
+ * calls and is returned: the sightings stay logged.  On failure nothing is
+ * written and the queue is kept. */
+int izin_log_commit(izin_log *lg, const izin_sighting *s, int records,
+                    int (*fn)(void *arg, const izin_log_echo *e), void *arg);
 
 enum { IZIN_LOG_TRAIL = 1, IZIN_LOG_LAST_SEEN = 2, IZIN_LOG_EXPORT = 3 };
 

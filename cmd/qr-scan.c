@@ -1,0 +1,425 @@
+/*
+ * qr-scan - find the QR codes in images, open each permit's seal against a
+ * trust store and revocation lists, and print one record per code.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "izin.h"
+
+#define STDIN_MAX (256 << 20)
+
+enum {
+	S_VALID, S_BAD_SIGNATURE, S_UNKNOWN_KEY, S_KEY_NOT_VALID, S_REVOKED,
+	S_MALFORMED, S_FOREIGN, S_NO_CODE, S_UNREADABLE
+};
+static const char *const status_names[] = {
+	"VALID", "BAD_SIGNATURE", "UNKNOWN_KEY", "KEY_NOT_VALID", "REVOKED",
+	"MALFORMED", "FOREIGN", "NO_CODE", "UNREADABLE"
+};
+
+enum { OPT_JSON = 256, OPT_RAW };
+
+struct result {
+	int status;
+	int decoded;                      /* p and kid hold the payload's */
+	izin_permit p;
+	uint8_t kid[IZIN_KID_LEN];
+	char *text;                       /* the code's text (owned) */
+	size_t len;
+	char detail[160];
+};
+
+struct item {
+	const char *path;
+	int done;
+	struct result *r;
+	size_t n;
+};
+
+struct ctx {
+	struct item *items;
+	size_t nitems, next;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	const izin_trust *trust;
+	const izin_revoked *revoked;
+	const unsigned char *stdin_data;
+	size_t stdin_len;
+	int raw;
+};
+
+static const char synopsis[] =
+	"usage: qr-scan -T trust [-R revoked] [--json] [-j jobs] file ...\n"
+	"       qr-scan --raw [-j jobs] file ...\n";
+
+static const char help_text[] = "\n"
+	"Find the QR codes in images (PNG, JPEG, PNM; - is standard input),\n"
+	"open each permit's seal and print one record per code.\n\n"
+	"  -T, --trust path       trusted office keys: a .pub file or a folder\n"
+	"  -R, --revoked file     a signed revocation list (repeatable)\n"
+	"      --json             records as JSON Lines\n"
+	"      --raw              print each code's text alone, unverified\n"
+	"  -j, --jobs n           files decoded at once (default: all cores)\n"
+	"  -h, --help             show this help\n"
+	"  -V, --version          show the version\n\n"
+	"Statuses: VALID, BAD_SIGNATURE, UNKNOWN_KEY, KEY_NOT_VALID, REVOKED,\n"
+	"MALFORMED, FOREIGN, NO_CODE, UNREADABLE.\n";
+
+static struct result *
+push(struct item *it)
+{
+	struct result *r = realloc(it->r, (it->n + 1) * sizeof *r);
+	if (r == NULL)
+		izin_errx(2, "out of memory");
+	it->r = r;
+	r = &it->r[it->n++];
+	memset(r, 0, sizeof *r);
+	return r;
+}
+
+static void
+judge(const struct ctx *c, struct result *r)
+{
+	int field, err;
+
+	err = izin_open(c->trust, r->text, r->len, &r->p, r->kid, &field);
+	r->decoded = err == IZIN_OK || err == IZIN_EBADSIG ||
+	             err == IZIN_EUNKNOWNKEY || err == IZIN_EKEYWINDOW ||
+	             err == IZIN_EOFFICE;
+	switch (err) {
+	case IZIN_OK: {
+		const char *note = c->revoked ?
+		    izin_revoked_find(c->revoked, r->p.permit) : NULL;
+		r->status = note ? S_REVOKED : S_VALID;
+		if (note)
+			snprintf(r->detail, sizeof r->detail, "%s", note);
+		break;
+	}
+	case IZIN_EBADSIG: r->status = S_BAD_SIGNATURE; break;
+	case IZIN_EUNKNOWNKEY: r->status = S_UNKNOWN_KEY; break;
+	case IZIN_EKEYWINDOW:
+	case IZIN_EOFFICE:
+		r->status = S_KEY_NOT_VALID;
+		snprintf(r->detail, sizeof r->detail, "%s", izin_strerror(err));
+		break;
+	case IZIN_EFOREIGN: r->status = S_FOREIGN; break;
+	default:
+		r->status = S_MALFORMED;
+		if (field >= 0)
+			snprintf(r->detail, sizeof r->detail, "%s: %s",
+			         izin_field_name(field), izin_strerror(err));
+		else
+			snprintf(r->detail, sizeof r->detail, "%s",
+			         izin_strerror(err));
+	}
+}
+
+static void
+process(const struct ctx *c, struct item *it)
+{
+	izin_image *img;
+	izin_codes *codes;
+	struct result *r;
+	int err;
+
+	if (strcmp(it->path, "-") == 0)
+		err = izin_image_load(c->stdin_data, c->stdin_len, &img);
+	else
+		err = izin_image_read(it->path, &img);
+	if (err == IZIN_OK && (err = izin_scan(img, &codes)) != IZIN_OK)
+		izin_image_free(img);
+	if (err) {
+		r = push(it);
+		r->status = S_UNREADABLE;
+		snprintf(r->detail, sizeof r->detail, "%s", err == IZIN_EIO ?
+		         strerror(errno) : izin_strerror(err));
+		return;
+	}
+	izin_image_free(img);
+	if (codes->n == 0) {
+		r = push(it);
+		r->status = S_NO_CODE;
+	}
+	for (size_t i = 0; i < codes->n; i++) {
+		r = push(it);
+		if ((r->text = malloc(codes->len[i] + 1)) == NULL)
+			izin_errx(2, "out of memory");
+		memcpy(r->text, codes->text[i], codes->len[i] + 1);
+		r->len = codes->len[i];
+		if (!c->raw)
+			judge(c, r);
+	}
+	izin_codes_free(codes);
+}
+
+static void *
+worker(void *arg)
+{
+	struct ctx *c = arg;
+
+	for (;;) {
+		size_t i;
+		pthread_mutex_lock(&c->lock);
+		i = c->next++;
+		pthread_mutex_unlock(&c->lock);
+		if (i >= c->nitems)
+			return NULL;
+		process(c, &c->items[i]);
+		pthread_mutex_lock(&c->lock);
+		c->items[i].done = 1;
+		pthread_cond_broadcast(&c->cond);
+		pthread_mutex_unlock(&c->lock);
+	}
+}
+
+static void
+set(izin_record *rec, const char *key, const char *val, size_t len)
+{
+	int err = izin_record_set(rec, key, val, len);
+	if (err)
+		izin_errx(2, "%s", izin_strerror(err));
+}
+
+/* Print one file's results; 1 when any is not VALID. */
+static int
+emit(const struct item *it, izin_writer *w, izin_record *rec, int raw)
+{
+	int flagged = 0, err;
+	char kid[IZIN_KID_HEXLEN + 1];
+
+	for (size_t i = 0; i < it->n; i++) {
+		const struct result *r = &it->r[i];
+		if (r->status == S_UNREADABLE)
+			izin_warnx("%s: %s", it->path, r->detail);
+		if (raw) {
+			if (r->text) {
+				fwrite(r->text, 1, r->len, stdout);
+				putchar('\n');
+			}
+			flagged |= r->text == NULL;
+			continue;
+		}
+		flagged |= r->status != S_VALID;
+		izin_record_clear(rec);
+		set(rec, "source", it->path, strlen(it->path));
+		set(rec, "status", status_names[r->status],
+		    strlen(status_names[r->status]));
+		set(rec, "detail", r->detail, strlen(r->detail));
+		if (r->decoded) {
+			if ((err = izin_record_from_permit(rec, &r->p)))
+				izin_errx(2, "%s", izin_strerror(err));
+			izin_kid_format(r->kid, kid);
+			set(rec, "kid", kid, strlen(kid));
+		}
+		if (r->status == S_FOREIGN || r->status == S_MALFORMED)
+			set(rec, "text", r->text, r->len);
+		if ((err = izin_writer_put(w, rec)) != IZIN_OK)
+			izin_errx(2, "stdout: %s", izin_strerror(err));
+	}
+	return flagged;
+}
+
+static void
+load_trust(izin_trust *t, const char *path)
+{
+	char where[4096];
+	unsigned long line;
+	int err = izin_trust_load(t, path, &line, where, sizeof where);
+
+	if (err == IZIN_EIO)
+		izin_errx(2, "%s: %s", where, strerror(errno));
+	if (err && line)
+		izin_errx(2, "%s:%lu: %s", where, line, izin_strerror(err));
+	if (err)
+		izin_errx(2, "%s: %s", where, izin_strerror(err));
+}
+
+static void
+load_revoked(izin_revoked *rv, const izin_trust *t, const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+	size_t len;
+	unsigned long line;
+	int err;
+
+	if (fp == NULL)
+		izin_errx(2, "%s: %s", path, strerror(errno));
+	if ((buf = malloc(STDIN_MAX)) == NULL)
+		izin_errx(2, "out of memory");
+	len = fread(buf, 1, STDIN_MAX, fp);
+	if (ferror(fp))
+		izin_errx(2, "%s: %s", path, strerror(errno));
+	fclose(fp);
+	err = izin_revoked_load(rv, t, buf, len, &line);
+	free(buf);
+	if (err && line)
+		izin_errx(2, "%s:%lu: not a permit number and note", path, line);
+	if (err)
+		izin_errx(2, "%s: revocation list refused: %s", path,
+		          izin_strerror(err));
+}
+
+static unsigned char *
+read_stdin(size_t *len)
+{
+	size_t cap = 1 << 20, n = 0, got;
+	unsigned char *buf = malloc(cap);
+
+	while (buf && (got = fread(buf + n, 1, cap - n, stdin)) > 0) {
+		n += got;
+		if (n == cap) {
+			unsigned char *nb = cap >= STDIN_MAX ? NULL :
+			                    realloc(buf, cap *= 2);
+			if (nb == NULL)
+				izin_errx(2, "stdin: image too large");
+			buf = nb;
+		}
+	}
+	if (buf == NULL)
+		izin_errx(2, "out of memory");
+	if (ferror(stdin))
+		izin_errx(2, "stdin: %s", strerror(errno));
+	*len = n;
+	return buf;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "trust", required_argument, NULL, 'T' },
+		{ "revoked", required_argument, NULL, 'R' },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "raw", no_argument, NULL, OPT_RAW },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ctx c = { .lock = PTHREAD_MUTEX_INITIALIZER,
+	                 .cond = PTHREAD_COND_INITIALIZER };
+	const char *trustpath = NULL, *revpaths[16];
+	int nrev = 0, json = 0, jobs = 0, flagged = 0, nstdin = 0, ch;
+	pthread_t tid[64];
+	int started = 0;
+	izin_trust *trust = NULL;
+	izin_revoked *revoked = NULL;
+	izin_writer *w = NULL;
+	izin_record *rec = NULL;
+	long v;
+
+	izin_setprogname(argv[0]);
+	while ((ch = getopt_long(argc, argv, "T:R:j:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'T':
+			if (trustpath)
+				izin_errx(2, "-T given twice");
+			trustpath = optarg;
+			break;
+		case 'R':
+			if (nrev == 16)
+				izin_errx(2, "at most 16 revocation lists");
+			revpaths[nrev++] = optarg;
+			break;
+		case OPT_JSON: json = 1; break;
+		case OPT_RAW: c.raw = 1; break;
+		case 'j':
+			if (izin_parse_long(optarg, 1, 64, &v) != IZIN_OK)
+				izin_errx(2, "-j: '%s' is not a number from 1 to 64",
+				          optarg);
+			jobs = (int)v;
+			break;
+		case 'h': izin_help(synopsis, help_text);
+		case 'V': izin_version();
+		default: izin_usage(synopsis);
+		}
+	}
+	if (optind == argc)
+		izin_usage(synopsis);
+	if (c.raw && (trustpath || nrev || json))
+		izin_errx(2, "--raw prints codes unverified: no -T, -R or --json");
+	if (!c.raw && trustpath == NULL)
+		izin_errx(2, "missing -T trust (or --raw for unverified text)");
+	if (jobs == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = n < 1 ? 1 : n > 64 ? 64 : (int)n;
+	}
+	if (izin_init() != IZIN_OK)
+		izin_errx(2, "%s", izin_strerror(IZIN_ECRYPTO));
+	if (!c.raw) {
+		if ((trust = izin_trust_new()) == NULL ||
+		    (revoked = izin_revoked_new()) == NULL)
+			izin_errx(2, "out of memory");
+		load_trust(trust, trustpath);
+		for (int i = 0; i < nrev; i++)
+			load_revoked(revoked, trust, revpaths[i]);
+		const char *cols[3 + IZIN_F_COUNT + 2] = { "source", "status",
+		                                           "detail" };
+		size_t ncols = 3;
+		for (int f = 0; f < IZIN_F_COUNT; f++)
+			cols[ncols++] = izin_field_name(f);
+		cols[ncols++] = "kid";
+		cols[ncols++] = "text";
+		rec = izin_record_new();
+		w = izin_writer_new(stdout, json ? IZIN_FMT_JSON : IZIN_FMT_TSV);
+		if (rec == NULL || w == NULL)
+			izin_errx(2, "out of memory");
+		/* Fixed columns: a first file with no code must not decide
+		 * the header for the permits that follow. */
+		if (!json && izin_writer_columns(w, cols, ncols) != IZIN_OK)
+			izin_errx(2, "stdout: cannot write");
+	}
+	c.trust = trust;
+	c.revoked = revoked;
+	c.nitems = (size_t)(argc - optind);
+	if ((c.items = calloc(c.nitems, sizeof *c.items)) == NULL)
+		izin_errx(2, "out of memory");
+	for (size_t i = 0; i < c.nitems; i++) {
+		c.items[i].path = argv[optind + (int)i];
+		nstdin += strcmp(c.items[i].path, "-") == 0;
+	}
+	if (nstdin > 1)
+		izin_errx(2, "- (standard input) given more than once");
+	if (nstdin)
+		c.stdin_data = read_stdin(&c.stdin_len);
+
+	if ((size_t)jobs > c.nitems)
+		jobs = (int)c.nitems;
+	for (int i = 0; i < jobs && i < 64; i++)
+		if (pthread_create(&tid[started], NULL, worker, &c) == 0)
+			started++;
+	if (started == 0)
+		worker(&c);
+	/* Print in argument order as each file is done. */
+	for (size_t i = 0; i < c.nitems; i++) {
+		struct item *it = &c.items[i];
+		pthread_mutex_lock(&c.lock);
+		while (!it->done)
+			pthread_cond_wait(&c.cond, &c.lock);
+		pthread_mutex_unlock(&c.lock);
+		flagged |= emit(it, w, rec, c.raw);
+		for (size_t k = 0; k < it->n; k++)
+			free(it->r[k].text);
+		free(it->r);
+	}
+	for (int i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	free(c.items);
+	free((void *)c.stdin_data);
+	izin_writer_free(w);
+	izin_record_free(rec);
+	izin_trust_free(trust);
+	izin_revoked_free(revoked);
+	if (izin_close_stdout() != IZIN_OK) {
+		izin_warn("stdout");
+		return 2;
+	}
+	return flagged ? 1 : 0;
+}
