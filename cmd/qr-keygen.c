@@ -112,7 +112,7 @@ main(int argc, char *argv[])
 	}
 	if (izin_init() != IZIN_OK)
 		izin_errx(2, "%s", izin_strerror(IZIN_ECRYPTO));
-	if ((err = izin_seckey_generate(office, from, until, &sk)) != IZIN_OK)
+	if (izin_seckey_generate(office, from, until, &sk) != IZIN_OK)
 		izin_errx(2, "--office: invalid office code '%s' (A-Z 0-9 -, "
 		          "at most %d)", office, IZIN_OFFICE_MAX);
 

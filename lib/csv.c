@@ -167,7 +167,7 @@ reserve(izin_csv *c, size_t n)
 
 	if (c->blen + n <= c->bcap)
 		return 0;
-	for (cap = c->bcap; cap < c->blen + n; cap *= 2)
+	for (cap = c->bcap ? c->bcap : 256; cap < c->blen + n; cap *= 2)
 		;
 	if ((p = realloc(c->buf, cap)) == NULL) {
 		fail(c, IZIN_ENOMEM);

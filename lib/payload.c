@@ -170,7 +170,7 @@ get_text(struct cursor *c, izin_permit *p, size_t max, int field)
 static int
 get_codes(struct cursor *c, izin_permit *p)
 {
-	char text[CODES_MAX + 3];
+	char text[CODES_MAX + 3] = { 0 };
 	size_t n, bytes, start = 0;
 	int i = 0, err;
 

@@ -185,22 +185,28 @@ izin_permit_check(const izin_permit *p, int *field)
 	int err;
 
 	for (int f = 0; f < IZIN_F_COUNT; f++) {
-		size_t size;
-		const char *s = field_buf(q, f, &size);
-		izin_date *d = field_date(q, f);
+		size_t size, len;
+		const char *s;
 
-		if (s) {
-			size_t len = strnlen(s, size);
-			if (len == size)
-				return fail(IZIN_ELENGTH, field, f);
-			err = check_field(f, s, len);
-		} else if (d) {
-			err = check_date_range(f, *d);
-		} else if (f == IZIN_F_KIND) {
+		switch (f) {
+		case IZIN_F_KIND:
 			err = izin_kind_name(p->kind) ? IZIN_OK : IZIN_EKIND;
-		} else {
+			break;
+		case IZIN_F_SEX:
 			err = p->sex == 'M' || p->sex == 'F' || p->sex == 'X'
 			    ? IZIN_OK : IZIN_ESEX;
+			break;
+		case IZIN_F_BIRTH:
+		case IZIN_F_ISSUED:
+		case IZIN_F_VALID_FROM:
+		case IZIN_F_VALID_UNTIL:
+			err = check_date_range(f, *field_date(q, f));
+			break;
+		default:
+			s = field_buf(q, f, &size);
+			if ((len = strnlen(s, size)) == size)
+				return fail(IZIN_ELENGTH, field, f);
+			err = check_field(f, s, len);
 		}
 		if (err)
 			return fail(err, field, f);
