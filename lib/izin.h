@@ -604,7 +604,7 @@ int izin_time_date(const char *s, size_t len, izin_date *out);
 #define IZIN_REPORTER_MAX 64        /* UTF-8 bytes */
 #define IZIN_PLACE_MAX 256          /* UTF-8 bytes */
 
-/* Who saw the records of one append, where and when (strings borrowed). */
+/* Who saw the records of one commit, where and when (strings borrowed). */
 typedef struct izin_sighting {
 	const char *time;           /* as izin_time_parse() takes it */
 	const char *reporter;       /* 1-64 bytes, UTF-8, no control chars */
@@ -663,8 +663,8 @@ size_t izin_log_pending(const izin_log *lg);
  * record as stored followed by the sighting columns seq, device, time,
  * reporter, reporter_kind, place, lat and lon.  Valid during the call. */
 typedef struct izin_log_echo {
-	const char *const *keys;   /* the column names: the same array for */
-	size_t nkeys;              /* as long as they stay the same */
+	const char *const *keys;   /* the column names (one array while */
+	size_t nkeys;              /* they stay the same) */
 	const char *line;          /* the values as one izin-record(5) TSV */
 	size_t len;                /* line, without its newline */
 	const izin_record *record; /* the same as a record, or NULL when not
@@ -683,9 +683,9 @@ int izin_log_commit(izin_log *lg, const izin_sighting *s, int records,
 
 enum { IZIN_LOG_TRAIL = 1, IZIN_LOG_LAST_SEEN = 2, IZIN_LOG_EXPORT = 3 };
 
-/* A query.  Every record passed to fn has the columns stored and then the
- * sighting columns seq, device, time, reporter, reporter_kind, place, lat,
- * lon, and for an export dseq and hash (64 hex digits). */
+/* A query.  Each record handed to record() has its columns as stored and
+ * then the sighting columns seq, device, time, reporter, reporter_kind,
+ * place, lat, lon, and for an export dseq and hash (64 hex digits). */
 typedef struct izin_log_query {
 	int what;            /* IZIN_LOG_TRAIL: one permit's sightings by
 	                      * time; IZIN_LOG_LAST_SEEN: each permit's

@@ -1,0 +1,553 @@
+/*
+ * report-log - append sightings to a tamper-evident SQLite log, and ask it
+ * for a permit's trail, each permit's last sighting or everything since a
+ * sequence number; verify its hash chains; merge another device's log.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "izin.h"
+
+/*
+ * Most records per transaction.  A crash loses at most the batch in
+ * flight.  Large, because each commit rewrites every page of the permit
+ * index that the batch touched: a batch of 1000 random permits touches
+ * nearly 1000 pages, one of 50000 not many more (see tests/bench/log.sh).
+ * Input that pauses is committed at once, so a slow pipe never waits.
+ */
+#define BATCH 50000
+
+enum { M_APPEND, M_TRAIL, M_LAST_SEEN, M_EXPORT, M_VERIFY, M_MERGE };
+static const char *const mode_opt[] = {
+	"", "--trail", "--last-seen", "--export", "--verify", "--merge"
+};
+
+enum {
+	OPT_REPORTER = 256, OPT_KIND, OPT_PLACE, OPT_AT, OPT_TIME, OPT_TRAIL,
+	OPT_LAST_SEEN, OPT_PERMIT, OPT_EXPORT, OPT_AFTER, OPT_SINCE, OPT_UNTIL,
+	OPT_VERIFY, OPT_MERGE, OPT_JSON
+};
+
+static const char synopsis[] =
+	"usage: report-log -d db --reporter id --reporter-kind kind\n"
+	"                  [--place text] [--at lat,lon] [--time time] [--json]\n"
+	"       report-log -d db --trail permit [--since time] [--until time]\n"
+	"                  [--json]\n"
+	"       report-log -d db --last-seen [--permit permit] [--since time]\n"
+	"                  [--until time] [--json]\n"
+	"       report-log -d db --export [--after seq] [--since time]\n"
+	"                  [--until time] [--json]\n"
+	"       report-log -d db --verify\n"
+	"       report-log -d db --merge other.db\n";
+
+static const char help_text[] = "\n"
+	"Append one sighting per record read on standard input to a\n"
+	"hash-chained SQLite log, echoing each with its sighting columns;\n"
+	"or query, verify or merge the log.\n\n"
+	"  -d, --db file              the log (made on the first append)\n"
+	"      --reporter id          who saw: officer or office id\n"
+	"      --reporter-kind kind   officer, hotel or company\n"
+	"      --place text           where, in words\n"
+	"      --at lat,lon           where, in decimal degrees\n"
+	"      --time time            when: YYYY-MM-DDTHH:MM:SS+07:00 or ...Z\n"
+	"                             (default now, local time and offset)\n"
+	"      --trail permit         a permit's sightings in time order\n"
+	"      --last-seen            each permit's latest sighting\n"
+	"      --permit permit        only this permit's (with --last-seen)\n"
+	"      --export               every sighting, with dseq and hash\n"
+	"      --after seq            only sightings after seq (with --export)\n"
+	"      --since time           only sightings at or after time\n"
+	"      --until time           only sightings at or before time\n"
+	"                             (a date YYYY-MM-DD is a whole local day)\n"
+	"      --verify               check every hash chain\n"
+	"      --merge other.db       bring in another log's sightings\n"
+	"      --json                 records as JSON Lines\n"
+	"  -h, --help                 show this help\n"
+	"  -V, --version              show the version\n";
+
+struct opts {
+	const char *db, *trail, *permit, *merge, *at, *since_s, *until_s;
+	izin_sighting s;
+	char lat[32], lon[32];
+	int mode, json, after_given;
+	long after;
+	int64_t since, until;
+};
+
+struct out {
+	izin_writer *w;
+	int json, bad;
+	const char *const *keys;   /* the TSV echo's header, once written */
+};
+
+static void
+set_mode(struct opts *o, int mode)
+{
+	if (o->mode != M_APPEND && o->mode != mode)
+		izin_errx(2, "%s and %s contradict", mode_opt[o->mode],
+		          mode_opt[mode]);
+	o->mode = mode;
+}
+
+/* "LAT,LON" into the two halves; checked with the sighting. */
+static void
+split_at(struct opts *o, const char *s)
+{
+	const char *comma = strchr(s, ',');
+	size_t n;
+
+	if (comma == NULL || (n = (size_t)(comma - s)) >= sizeof o->lat ||
+	    strlen(comma + 1) >= sizeof o->lon || n == 0 || comma[1] == '\0')
+		izin_errx(2, "--at: '%s' is not LAT,LON in decimal degrees", s);
+	memcpy(o->lat, s, n);
+	o->lat[n] = '\0';
+	strcpy(o->lon, comma + 1);
+}
+
+/* Local midnight starting a date, by the TZ rules in force that day. */
+static int64_t
+local_midnight(izin_date d)
+{
+	struct tm tm = { 0 };
+	int y, m, day;
+
+	izin_date_to_ymd(d, &y, &m, &day);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = day;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}
+
+/* --since / --until: a full time, or a date meaning the whole local day
+ * (its first second for --since, its last for --until). */
+static int64_t
+bound_arg(const char *opt, const char *s, int end)
+{
+	izin_date d;
+	int64_t t;
+
+	if (strlen(s) == IZIN_DATE_LEN &&
+	    izin_date_parse(s, IZIN_DATE_LEN, &d) == IZIN_OK)
+		return end ? local_midnight(d + 1) - 1 : local_midnight(d);
+	if (izin_time_parse(s, strlen(s), &t) != IZIN_OK)
+		izin_errx(2, "%s: '%s' is not a date YYYY-MM-DD or a time "
+		          "YYYY-MM-DDTHH:MM:SS+HH:MM", opt, s);
+	return t;
+}
+
+/* Now, in local time with the local UTC offset: "...T10:15:00+07:00". */
+static void
+now_local(char buf[IZIN_TIME_MAX + 1])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	char z[8];
+
+	localtime_r(&now, &tm);
+	strftime(buf, IZIN_TIME_MAX + 1, "%Y-%m-%dT%H:%M:%S", &tm);
+	strftime(z, sizeof z, "%z", &tm);
+	if (strlen(z) == 5)
+		snprintf(buf + 19, 7, "%.3s:%.2s", z, z + 3);
+	else
+		strcpy(buf + 19, "Z");
+}
+
+/* Is more input there without waiting?  Only then may a batch grow: a
+ * scanner that sends one record and pauses gets it logged at once. */
+static int
+input_waiting(FILE *fp)
+{
+	struct pollfd p;
+
+#ifdef __GLIBC__
+	if (fp->_IO_read_ptr < fp->_IO_read_end)
+		return 1;
+#endif
+	p.fd = fileno(fp);
+	p.events = POLLIN;
+	p.revents = 0;
+	/* An error or a hang-up is for the next read to find. */
+	return poll(&p, 1, 0) != 0;
+}
+
+static const char *
+log_error(const izin_log *lg, int err)
+{
+	switch (err) {
+	case IZIN_EFOREIGN:
+		return "not an izin log (left untouched)";
+	case IZIN_EVERSION:
+		return "an izin log of a newer version (left untouched)";
+	case IZIN_ENOTFILE:
+		return "not a regular file";
+	case IZIN_EIO:
+		if (lg != NULL && izin_log_errmsg(lg)[0] != '\0')
+			return izin_log_errmsg(lg);
+		return strerror(errno);
+	default:
+		return izin_strerror(err);
+	}
+}
+
+static izin_log *
+open_log(const char *path, int mode)
+{
+	izin_log *lg;
+	int err = izin_log_open(path, mode, &lg);
+
+	if (err != IZIN_OK)
+		izin_errx(2, "%s: %s", path, log_error(lg, err));
+	return lg;
+}
+
+static void
+put(struct out *out, const izin_record *r)
+{
+	int err = izin_writer_put(out->w, r);
+
+	if (err == IZIN_EIO)
+		izin_errx(2, "stdout: %s", strerror(errno));
+	if (err != IZIN_OK) {
+		const char *seq = izin_record_get(r, "seq", NULL);
+		izin_warnx("seq %s: cannot be written: %s%s", seq ? seq : "?",
+		           izin_strerror(err), err == IZIN_ECOLUMNS ?
+		           " (columns differ from the first record's; "
+		           "use --json)" : "");
+		out->bad = 1;
+	}
+}
+
+struct append {
+	izin_log *lg;
+	const char *db;
+	izin_sighting s;
+	char now[IZIN_TIME_MAX + 1];
+	struct out out;
+};
+
+/* A TSV echo goes out as the line the log made: a record is made only
+ * for JSON, which costs more (see izin_log_commit()). */
+static int
+on_echo(void *arg, const izin_log_echo *e)
+{
+	struct out *out = arg;
+
+	if (out->json) {
+		put(out, e->record);
+		return 0;
+	}
+	if (out->keys == NULL) {
+		if (izin_writer_columns(out->w, e->keys, e->nkeys) != IZIN_OK)
+			izin_errx(2, "stdout: %s", strerror(errno));
+		out->keys = e->keys;
+	}
+	if (e->keys != out->keys) {
+		if (!out->bad)
+			izin_warnx("records whose columns differ from the first "
+			           "record's are logged but not echoed (use --json)");
+		out->bad = 1;
+		return 0;
+	}
+	if (fwrite(e->line, 1, e->len, stdout) != e->len ||
+	    putchar('\n') == EOF)
+		izin_errx(2, "stdout: %s", strerror(errno));
+	return 0;
+}
+
+static void
+flush(struct append *a)
+{
+	size_t n = izin_log_pending(a->lg);
+	int err;
+
+	if (n == 0)
+		return;
+	if ((err = izin_log_commit(a->lg, &a->s, a->out.json, on_echo,
+	                           &a->out)) != IZIN_OK)
+		izin_errx(2, "%s: %s; the last %zu records read are not logged",
+		          a->db, log_error(a->lg, err), n);
+	if (fflush(stdout) != 0)
+		izin_errx(2, "stdout: %s", strerror(errno));
+}
+
+static int
+append(const struct opts *o)
+{
+	struct append a = { 0 };
+	izin_reader *rd;
+	izin_record *r;
+	const char *what;
+	int err, bad = 0, fixed_time = o->s.time != NULL;
+
+	a.db = o->db;
+	a.s = o->s;
+	a.out.json = o->json;
+	if (!fixed_time) {
+		now_local(a.now);
+		a.s.time = a.now;
+	}
+	if ((err = izin_sighting_check(&a.s, &what)) != IZIN_OK) {
+		if (strcmp(what, "lat") == 0 || strcmp(what, "lon") == 0)
+			izin_errx(2, "--at: %s must be decimal degrees within "
+			          "%s", what, what[1] == 'a' ? "-90..90" :
+			          "-180..180");
+		izin_errx(2, "--%s: %s", strcmp(what, "reporter_kind") == 0 ?
+		          "reporter-kind" : what, err == IZIN_EINVAL ?
+		          "must be officer, hotel or company" :
+		          err == IZIN_EDATE ? "not a time YYYY-MM-DDTHH:MM:SS "
+		          "with Z or +HH:MM" : izin_strerror(err));
+	}
+	if ((r = izin_record_new()) == NULL ||
+	    (rd = izin_reader_new(stdin, IZIN_FMT_AUTO)) == NULL ||
+	    (a.out.w = izin_writer_new(stdout, o->json ? IZIN_FMT_JSON :
+	                               IZIN_FMT_TSV)) == NULL)
+		izin_errx(2, "out of memory");
+	a.lg = open_log(o->db, IZIN_LOG_CREATE);
+	for (;;) {
+		if (izin_log_pending(a.lg) > 0 && !input_waiting(stdin))
+			flush(&a);
+		err = izin_reader_next(rd, r);
+		if (err == 0)
+			break;
+		if (err == IZIN_EIO)
+			izin_errx(2, "stdin: %s", strerror(errno));
+		if (err < 0) {
+			izin_warnx("stdin:%lu: %s: not logged",
+			           izin_reader_line(rd), izin_strerror(err));
+			bad = 1;
+			continue;
+		}
+		/* A batch's records share the time its first was read. */
+		if (izin_log_pending(a.lg) == 0 && !fixed_time)
+			now_local(a.now);
+		err = izin_log_add(a.lg, r);
+		if (err == IZIN_EEMPTY) {
+			izin_warnx("stdin:%lu: neither permit nor text: not logged",
+			           izin_reader_line(rd));
+			bad = 1;
+			continue;
+		}
+		if (err != IZIN_OK)
+			izin_errx(2, "%s", izin_strerror(err));
+		if (izin_log_pending(a.lg) == BATCH)
+			flush(&a);
+	}
+	flush(&a);
+	izin_log_close(a.lg);
+	izin_reader_free(rd);
+	izin_record_free(r);
+	izin_writer_free(a.out.w);
+	return bad || a.out.bad;
+}
+
+static int
+on_columns(void *arg, const char *const *keys, size_t n)
+{
+	struct out *out = arg;
+	if (izin_writer_columns(out->w, keys, n) != IZIN_OK)
+		izin_errx(2, "stdout: %s", strerror(errno));
+	return 0;
+}
+
+static int
+on_record(void *arg, const izin_record *r)
+{
+	put(arg, r);
+	return 0;
+}
+
+static int
+query(const struct opts *o)
+{
+	static const int what[] = {
+		[M_TRAIL] = IZIN_LOG_TRAIL, [M_LAST_SEEN] = IZIN_LOG_LAST_SEEN,
+		[M_EXPORT] = IZIN_LOG_EXPORT
+	};
+	struct out out = { NULL, o->json, 0, NULL };
+	izin_log_query q;
+	izin_log *lg;
+	int err;
+
+	if ((out.w = izin_writer_new(stdout, o->json ? IZIN_FMT_JSON :
+	                             IZIN_FMT_TSV)) == NULL)
+		izin_errx(2, "out of memory");
+	lg = open_log(o->db, IZIN_LOG_READ);
+	q = (izin_log_query){ what[o->mode], o->mode == M_TRAIL ? o->trail :
+	                      o->permit, o->since, o->until, o->after,
+	                      on_columns, on_record, &out };
+	if ((err = izin_log_run(lg, &q)) != IZIN_OK)
+		izin_errx(2, "%s: %s", o->db, log_error(lg, err));
+	izin_log_close(lg);
+	izin_writer_free(out.w);
+	return out.bad;
+}
+
+static int
+verify(const struct opts *o)
+{
+	izin_log *lg = open_log(o->db, IZIN_LOG_READ);
+	int64_t count, bad;
+	const char *why;
+	int err;
+
+	if ((err = izin_log_verify(lg, &count, &bad, &why)) != IZIN_OK)
+		izin_errx(2, "%s: %s", o->db, log_error(lg, err));
+	izin_log_close(lg);
+	if (bad) {
+		printf("%s: seq %lld: %s\n", o->db, (long long)bad, why);
+		return 1;
+	}
+	printf("%s: %lld sighting%s, every chain verified\n", o->db,
+	       (long long)count, count == 1 ? "" : "s");
+	return 0;
+}
+
+static int
+merge(const struct opts *o)
+{
+	izin_log *lg, *other;
+	int64_t added, bad;
+	const char *why;
+	int err;
+
+	other = open_log(o->merge, IZIN_LOG_READ);
+	lg = open_log(o->db, IZIN_LOG_CREATE);
+	err = izin_log_merge(lg, other, &added, &bad, &why);
+	if (err != IZIN_OK)
+		izin_errx(2, "%s: %s", o->db, log_error(lg, err));
+	izin_log_close(lg);
+	izin_log_close(other);
+	if (bad) {
+		izin_warnx("%s: seq %lld: %s: merge refused, nothing written",
+		           o->merge, (long long)bad, why);
+		return 1;
+	}
+	printf("%s: %lld sighting%s merged\n", o->merge, (long long)added,
+	       added == 1 ? "" : "s");
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "reporter", required_argument, NULL, OPT_REPORTER },
+		{ "reporter-kind", required_argument, NULL, OPT_KIND },
+		{ "place", required_argument, NULL, OPT_PLACE },
+		{ "at", required_argument, NULL, OPT_AT },
+		{ "time", required_argument, NULL, OPT_TIME },
+		{ "trail", required_argument, NULL, OPT_TRAIL },
+		{ "last-seen", no_argument, NULL, OPT_LAST_SEEN },
+		{ "permit", required_argument, NULL, OPT_PERMIT },
+		{ "export", no_argument, NULL, OPT_EXPORT },
+		{ "after", required_argument, NULL, OPT_AFTER },
+		{ "since", required_argument, NULL, OPT_SINCE },
+		{ "until", required_argument, NULL, OPT_UNTIL },
+		{ "verify", no_argument, NULL, OPT_VERIFY },
+		{ "merge", required_argument, NULL, OPT_MERGE },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct opts o = { 0 };
+	int c, rc;
+
+	izin_setprogname(argv[0]);
+	o.s.place = "";
+	o.s.lat = o.s.lon = "";
+	o.since = INT64_MIN;
+	o.until = INT64_MAX;
+	while ((c = getopt_long(argc, argv, "d:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': o.db = optarg; break;
+		case OPT_REPORTER: o.s.reporter = optarg; break;
+		case OPT_KIND: o.s.reporter_kind = optarg; break;
+		case OPT_PLACE: o.s.place = optarg; break;
+		case OPT_AT: o.at = optarg; break;
+		case OPT_TIME: o.s.time = optarg; break;
+		case OPT_TRAIL: set_mode(&o, M_TRAIL); o.trail = optarg; break;
+		case OPT_LAST_SEEN: set_mode(&o, M_LAST_SEEN); break;
+		case OPT_PERMIT: o.permit = optarg; break;
+		case OPT_EXPORT: set_mode(&o, M_EXPORT); break;
+		case OPT_AFTER:
+			if (izin_parse_long(optarg, 0, LONG_MAX, &o.after))
+				izin_errx(2, "--after: '%s' is not a sequence "
+				          "number", optarg);
+			o.after_given = 1;
+			break;
+		case OPT_SINCE: o.since_s = optarg; break;
+		case OPT_UNTIL: o.until_s = optarg; break;
+		case OPT_VERIFY: set_mode(&o, M_VERIFY); break;
+		case OPT_MERGE: set_mode(&o, M_MERGE); o.merge = optarg; break;
+		case OPT_JSON: o.json = 1; break;
+		case 'h': izin_help(synopsis, help_text);
+		case 'V': izin_version();
+		default: izin_usage(synopsis);
+		}
+	}
+	if (optind != argc)
+		izin_usage(synopsis);
+	if (o.db == NULL)
+		izin_errx(2, "missing -d db");
+	if (o.mode == M_APPEND) {
+		if (o.s.reporter == NULL)
+			izin_errx(2, "missing --reporter (who saw the permits)");
+		if (o.s.reporter_kind == NULL)
+			izin_errx(2, "missing --reporter-kind (officer, hotel or "
+			          "company)");
+	} else if (o.s.reporter || o.s.reporter_kind || *o.s.place || o.at ||
+	           o.s.time) {
+		izin_errx(2, "--reporter, --reporter-kind, --place, --at and "
+		          "--time are for appending, not with %s",
+		          mode_opt[o.mode]);
+	}
+	if (o.permit && o.mode != M_LAST_SEEN)
+		izin_errx(2, "--permit goes with --last-seen (for a trail, "
+		          "--trail permit)");
+	if (o.after_given && o.mode != M_EXPORT)
+		izin_errx(2, "--after goes with --export");
+	if ((o.since_s || o.until_s) && (o.mode == M_APPEND ||
+	    o.mode == M_VERIFY || o.mode == M_MERGE))
+		izin_errx(2, "--since and --until go with --trail, --last-seen "
+		          "or --export");
+	if (o.json && (o.mode == M_VERIFY || o.mode == M_MERGE))
+		izin_errx(2, "--json has no records to format with %s",
+		          mode_opt[o.mode]);
+	if (o.since_s)
+		o.since = bound_arg("--since", o.since_s, 0);
+	if (o.until_s)
+		o.until = bound_arg("--until", o.until_s, 1);
+	if (o.since > o.until)
+		izin_errx(2, "--since is after --until");
+	if (o.at) {
+		split_at(&o, o.at);
+		o.s.lat = o.lat;
+		o.s.lon = o.lon;
+	}
+	if (izin_init() != IZIN_OK)
+		izin_errx(2, "%s", izin_strerror(IZIN_ECRYPTO));
+
+	switch (o.mode) {
+	case M_APPEND: rc = append(&o); break;
+	case M_VERIFY: rc = verify(&o); break;
+	case M_MERGE: rc = merge(&o); break;
+	default: rc = query(&o); break;
+	}
+	if (izin_close_stdout() != IZIN_OK) {
+		izin_warn("stdout");
+		return 2;
+	}
+	return rc;
+}

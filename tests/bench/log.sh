@@ -1,0 +1,48 @@
+# report-log: sightings appended per second from a pipe, and the time of
+# --trail and --last-seen for one permit in a log of that size (sourced by
+# bench.sh, which provides the helpers).
+N_LOG=${N_LOG:-1000000}
+# Each holder is seen about 20 times, in no order: the permit index takes
+# inserts all over, as it would in the field.
+P_LOG=${P_LOG:-50000}
+# Runs of each query, a whole report-log process each time.
+Q_LOG=${Q_LOG:-50}
+
+bench_log() {
+	echo "== report-log: $N_LOG sightings of $P_LOG permits appended from a pipe, median of $RUNS"
+	d="$work/log"
+	mkdir -p "$d"
+	# qr-scan's columns, as it writes them for a card that verifies
+	awk -v n="$N_LOG" -v p="$P_LOG" 'BEGIN {
+		OFS = "\t"
+		print "source", "status", "detail", "permit", "kind", "index", "name", "nationality", "passport", "birth", "sex", "issued", "valid_from", "valid_until", "office", "sponsor", "address", "kid", "text"
+		for (i = 1; i <= n; i++) {
+			k = (i * 7919) % p + 1
+			printf "cam0/IMG_%07d.jpg\tVALID\t\t2C11JB%06d-K\tITAS\tE33G\tJohannes Wilhelm van der B%05d\tNLD\tNX8K%05d\t1985-03-14\tM\t2026-01-%02d\t2026-01-%02d\t2027-01-%02d\tKANIM-JKTSEL\tPT Mitra Teknik Nusantara\tJl. Kemang Raya No. %d, Jakarta\t3fa2\t\n", i, k, k, k, k % 28 + 1, k % 28 + 1, k % 28 + 1, k % 500
+		}
+	}' > "$d/scans.tsv"
+	ta=$(time_runs sh -c "rm -f '$d/s.db' '$d/s.db-wal' '$d/s.db-shm'; cat '$d/scans.tsv' | report-log -d '$d/s.db' --reporter T07 --reporter-kind officer > /dev/null")
+	n=$(sqlite3 "$d/s.db" 'SELECT count(*) FROM sighting')
+	echo "  append:  $(rate "$ta" "$N_LOG") sightings/s  ($(awk -v t="$ta" 'BEGIN { printf "%.2f", t }') s for $n)  (target >= 100000)"
+
+	p=2C11JB000042-K
+	tt=$(time_runs sh -c "i=0; while [ \$i -lt $Q_LOG ]; do report-log -d '$d/s.db' --trail $p > /dev/null; i=\$((i + 1)); done")
+	tl=$(time_runs sh -c "i=0; while [ \$i -lt $Q_LOG ]; do report-log -d '$d/s.db' --last-seen --permit $p > /dev/null; i=\$((i + 1)); done")
+	rows=$(report-log -d "$d/s.db" --trail $p | wc -l)
+	echo "  --trail $p ($((rows - 1)) sightings), whole command:       $(per "$tt" "$Q_LOG") ms  (target < 5)"
+	echo "  --last-seen --permit $p, whole command:      $(per "$tl" "$Q_LOG") ms"
+	set -- $("$top/tests/bench/log_query" "$d/s.db" $p 201)
+	echo "  the same inside one process: --trail $(awk -v u="$1" 'BEGIN { printf "%.3f", u / 1000 }') ms, --last-seen --permit $(awk -v u="$3" 'BEGIN { printf "%.3f", u / 1000 }') ms"
+	t0=$(now)
+	report-log -d "$d/s.db" --last-seen > /dev/null
+	t1=$(now)
+	echo "  --last-seen, all $P_LOG permits:          $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s"
+	t0=$(now)
+	report-log -d "$d/s.db" --verify > /dev/null
+	t1=$(now)
+	echo "  --verify, $n sightings:                 $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s"
+	t0=$(now)
+	report-log -d "$d/s.db" --export > /dev/null
+	t1=$(now)
+	echo "  --export, $n sightings:                 $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s"
+}

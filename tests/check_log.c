@@ -1,0 +1,923 @@
+/*
+ * check_log.c - the sightings log: times and sighting fields, appending,
+ * queries, the hash chain against altered, deleted and inserted rows (made
+ * with SQLite directly, as an intruder would), merging, and files that are
+ * not logs.
+ */
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "izin.h"
+#include "check_util.h"
+
+static char dir[64];
+static char path[128], path2[128];
+
+static void
+setup(void)
+{
+	strcpy(dir, "/tmp/izin-check-log.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/a.db", dir);
+	snprintf(path2, sizeof path2, "%s/b.db", dir);
+	ck_assert_int_eq(izin_init(), IZIN_OK);
+}
+
+static void
+teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static const izin_sighting officer = {
+	"2026-03-01T10:00:00+07:00", "T07", "officer",
+	"Desa Mojorejo, Lamongan", "-7.12", "112.18"
+};
+
+/* A record from a scan: a permit number, a name, a status. */
+static izin_record *
+scan(const char *permit, const char *name)
+{
+	izin_record *r = izin_record_new();
+
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(izin_record_set(r, "status", "VALID", 5), 0);
+	ck_assert_int_eq(izin_record_set(r, "permit", permit, strlen(permit)),
+	                 0);
+	ck_assert_int_eq(izin_record_set(r, "name", name, strlen(name)), 0);
+	ck_assert_int_eq(izin_record_set(r, "valid_until", "2026-06-30", 10),
+	                 0);
+	return r;
+}
+
+static izin_log *
+open_log(const char *p, int mode)
+{
+	izin_log *lg;
+	int err = izin_log_open(p, mode, &lg);
+
+	ck_assert_msg(err == IZIN_OK, "open %s: %s (%s)", p, izin_strerror(err),
+	              lg ? izin_log_errmsg(lg) : "");
+	return lg;
+}
+
+/* Append one record per permit in permits[] (NULL-ended) at time t. */
+static void
+append_at(izin_log *lg, const char *t, const char *const *permits)
+{
+	izin_sighting s = officer;
+
+	s.time = t;
+	for (size_t i = 0; permits[i] != NULL; i++) {
+		izin_record *r = scan(permits[i], "Ana");
+		ck_assert_int_eq(izin_log_add(lg, r), IZIN_OK);
+		izin_record_free(r);
+	}
+	ck_assert_int_eq(izin_log_commit(lg, &s, 0, NULL, NULL), IZIN_OK);
+}
+
+/* A log at path: seq 1-5 for permits A B A C A at increasing times. */
+static void
+make_log(const char *p)
+{
+	static const char *const a[] = { "A", NULL }, *const b[] = { "B", NULL },
+	                   *const c[] = { "C", NULL };
+	izin_log *lg = open_log(p, IZIN_LOG_CREATE);
+
+	append_at(lg, "2026-03-01T08:00:00+07:00", a);
+	append_at(lg, "2026-03-01T09:00:00+07:00", b);
+	/* 02:30Z is 09:30 at +07:00: after B, before C. */
+	append_at(lg, "2026-03-01T02:30:00Z", a);
+	append_at(lg, "2026-03-02T10:00:00+08:00", c);
+	append_at(lg, "2026-03-03T10:00:00+07:00", a);
+	izin_log_close(lg);
+}
+
+static int64_t
+verify_bad(const char *p, const char **why)
+{
+	izin_log *lg = open_log(p, IZIN_LOG_READ);
+	int64_t count, bad;
+
+	ck_assert_int_eq(izin_log_verify(lg, &count, &bad, why), IZIN_OK);
+	izin_log_close(lg);
+	return bad;
+}
+
+/* Run SQL on a log behind the library's back. */
+static void
+tamper(const char *p, const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+
+	ck_assert_int_eq(sqlite3_open(p, &db), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK,
+	              "%s: %s", sql, msg ? msg : "");
+	sqlite3_close(db);
+}
+
+static long
+count_rows(const char *p, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	long n;
+
+	ck_assert_int_eq(sqlite3_open(p, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	n = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/* Records of a query, collected as "seq:permit:time" lines. */
+struct got {
+	char text[4096];
+	size_t n;
+	char keys[64][16];
+	size_t nkeys;
+};
+
+static int
+got_columns(void *arg, const char *const *keys, size_t n)
+{
+	struct got *g = arg;
+
+	ck_assert_uint_le(n, 64);
+	for (size_t i = 0; i < n; i++)
+		snprintf(g->keys[i], sizeof g->keys[i], "%s", keys[i]);
+	g->nkeys = n;
+	return 0;
+}
+
+static int
+got_record(void *arg, const izin_record *r)
+{
+	struct got *g = arg;
+	const char *seq = izin_record_get(r, "seq", NULL);
+	const char *permit = izin_record_get(r, "permit", NULL);
+	const char *t = izin_record_get(r, "time", NULL);
+	size_t len = strlen(g->text);
+
+	ck_assert_ptr_nonnull(seq);
+	snprintf(g->text + len, sizeof g->text - len, "%s:%s:%s\n", seq,
+	         permit ? permit : "", t ? t : "");
+	g->n++;
+	return 0;
+}
+
+static struct got
+run(const char *p, int what, const char *permit, int64_t since,
+    int64_t until, int64_t after)
+{
+	struct got g = { "", 0, { "" }, 0 };
+	izin_log_query q = { what, permit, since, until, after, NULL,
+	                     got_record, &g };
+	izin_log *lg = open_log(p, IZIN_LOG_READ);
+
+	ck_assert_int_eq(izin_log_run(lg, &q), IZIN_OK);
+	izin_log_close(lg);
+	return g;
+}
+
+/* Bytes of a whole file, for "left untouched". */
+static char *
+slurp(const char *p, size_t *len)
+{
+	FILE *fp = fopen(p, "rb");
+	char *buf = malloc(1 << 16);
+
+	ck_assert_ptr_nonnull(fp);
+	*len = fread(buf, 1, 1 << 16, fp);
+	fclose(fp);
+	return buf;
+}
+
+START_TEST(test_time_parse)
+{
+	static const struct { const char *s; int64_t t; } good[] = {
+		{ "1970-01-01T00:00:00Z", 0 },
+		{ "1970-01-01T07:00:00+07:00", 0 },
+		{ "1969-12-31T19:00:00-05:00", 0 },
+		{ "2026-03-01T10:00:00+07:00", 1772334000 },
+		{ "2024-02-29T23:59:59+05:45", 1709230499 },
+		{ "2026-03-01T00:00:00+14:00", 1772272800 },
+		{ "2026-03-01T00:00:00-12:00", 1772366400 },
+	};
+	static const char *const bad[] = {
+		"", "2026-03-01", "2026-03-01T10:00:00", "2026-03-01 10:00:00Z",
+		"2026-02-29T10:00:00Z", "2026-03-01T24:00:00Z",
+		"2026-03-01T10:60:00Z", "2026-03-01T10:00:60Z",
+		"2026-03-01T10:00:00+0700", "2026-03-01T10:00:00+07", "2026-03-01T10:00:00+14:30",
+		"2026-03-01T10:00:00-12:30", "2026-03-01T10:00:00+07:60",
+		"2026-03-01T10:00:00.5Z", "2026-03-01t10:00:00Z",
+		"2026-03-01T10:00:00z", "2026-03-01T1a:00:00Z",
+		"1899-12-31T23:59:59Z", "2026-03-01T10:00:00Z ",
+	};
+	int64_t t;
+
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		ck_assert_msg(izin_time_parse(good[i].s, strlen(good[i].s), &t) ==
+		              IZIN_OK, "%s refused", good[i].s);
+		ck_assert_msg(t == good[i].t, "%s: %lld", good[i].s,
+		              (long long)t);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		ck_assert_msg(izin_time_parse(bad[i], strlen(bad[i]), &t) ==
+		              IZIN_EDATE, "%s taken", bad[i]);
+}
+END_TEST
+
+START_TEST(test_sighting_check)
+{
+	izin_sighting s = officer;
+	const char *what;
+
+	ck_assert_int_eq(izin_sighting_check(&s, &what), IZIN_OK);
+	s.lat = s.lon = "";
+	s.place = "";
+	ck_assert_int_eq(izin_sighting_check(&s, &what), IZIN_OK);
+	s = officer, s.time = "2026-03-01";
+	ck_assert_int_eq(izin_sighting_check(&s, &what), IZIN_EDATE);
+	ck_assert_str_eq(what, "time");
+	s = officer, s.reporter = "";
+	ck_assert_int_eq(izin_sighting_check(&s, &what), IZIN_EEMPTY);
+	ck_assert_str_eq(what, "reporter");
+	s = officer, s.reporter = "T\t07";
+	ck_assert_int_eq(izin_sighting_check(&s, &what), IZIN_ECTRL);
+	s = officer, s.reporter_kind = "police";
+	ck_assert_int_eq(izin_sighting_check(&s, &what), IZIN_EINVAL);
+	ck_assert_str_eq(what, "reporter_kind");
+	s = officer, s.place = "\xff";
+	ck_assert_int_eq(izin_sighting_check(&s, &what), IZIN_EUTF8);
+	ck_assert_str_eq(what, "place");
+	static const char *const badlat[] = {
+		"90.0001", "-91", "+7", "7.", ".5", "1e2", "nan", " 7", "1234",
+		"7.1234567890123", "",
+	};
+	for (size_t i = 0; i < sizeof badlat / sizeof badlat[0]; i++) {
+		s = officer, s.lat = badlat[i];
+		ck_assert_msg(izin_sighting_check(&s, &what) == IZIN_EINVAL,
+		              "lat %s taken", badlat[i]);
+		ck_assert_str_eq(what, "lat");
+	}
+	s = officer, s.lon = "180.5";
+	ck_assert_int_eq(izin_sighting_check(&s, &what), IZIN_EINVAL);
+	ck_assert_str_eq(what, "lon");
+	s = officer, s.lat = "-90", s.lon = "-180.000";
+	ck_assert_int_eq(izin_sighting_check(&s, &what), IZIN_OK);
+}
+END_TEST
+
+struct echoes {
+	int n;
+	char line[1024];
+	char json_name[64];
+};
+
+static int
+on_echo(void *arg, const izin_log_echo *e)
+{
+	struct echoes *ec = arg;
+	const char *v;
+
+	ck_assert_uint_eq(e->nkeys, 12);
+	ck_assert_str_eq(e->keys[0], "status");
+	ck_assert_str_eq(e->keys[4], "seq");
+	ck_assert_str_eq(e->keys[11], "lon");
+	ck_assert_uint_eq(strlen(e->line), e->len);
+	if (ec->n == 0)
+		snprintf(ec->line, sizeof ec->line, "%s", e->line);
+	ck_assert_ptr_nonnull(e->record);
+	v = izin_record_get(e->record, "name", NULL);
+	snprintf(ec->json_name, sizeof ec->json_name, "%s", v);
+	ck_assert_uint_eq(izin_record_count(e->record), 12);
+	ec->n++;
+	return 0;
+}
+
+START_TEST(test_append_echo)
+{
+	izin_log *lg = open_log(path, IZIN_LOG_CREATE);
+	izin_record *r = scan("2C11JB0042-K", "Ana\tMaria \\ O'Brien");
+	struct echoes ec = { 0, "", "" };
+	char want[512];
+	int64_t count, bad;
+	const char *why, *dev = izin_log_device(lg);
+
+	ck_assert_uint_eq(strlen(dev), IZIN_DEVICE_LEN);
+	ck_assert_uint_eq(strspn(dev, "0123456789abcdef"), IZIN_DEVICE_LEN);
+	ck_assert_int_eq(izin_log_add(lg, r), IZIN_OK);
+	ck_assert_int_eq(izin_log_add(lg, r), IZIN_OK);
+	ck_assert_uint_eq(izin_log_pending(lg), 2);
+	ck_assert_int_eq(izin_log_commit(lg, &officer, 1, on_echo, &ec),
+	                 IZIN_OK);
+	ck_assert_uint_eq(izin_log_pending(lg), 0);
+	ck_assert_int_eq(ec.n, 2);
+	snprintf(want, sizeof want, "VALID\t2C11JB0042-K\tAna\\tMaria \\\\ "
+	         "O'Brien\t2026-06-30\t1\t%s\t2026-03-01T10:00:00+07:00\tT07\t"
+	         "officer\tDesa Mojorejo, Lamongan\t-7.12\t112.18", dev);
+	ck_assert_str_eq(ec.line, want);
+	ck_assert_str_eq(ec.json_name, "Ana\tMaria \\ O'Brien");
+	ck_assert_int_eq(izin_log_verify(lg, &count, &bad, &why), IZIN_OK);
+	ck_assert_int_eq(count, 2);
+	ck_assert_int_eq(bad, 0);
+	izin_record_free(r);
+	izin_log_close(lg);
+	ck_assert_int_eq(count_rows(path, "PRAGMA user_version"),
+	                 IZIN_LOG_VERSION);
+	ck_assert_int_eq(count_rows(path, "PRAGMA application_id"),
+	                 IZIN_LOG_APPID);
+}
+END_TEST
+
+START_TEST(test_record_checks)
+{
+	izin_log *lg = open_log(path, IZIN_LOG_CREATE);
+	izin_record *r = izin_record_new();
+	izin_sighting s = officer;
+
+	ck_assert_int_eq(izin_record_set(r, "status", "NO_CODE", 7), 0);
+	ck_assert_int_eq(izin_record_set(r, "permit", "", 0), 0);
+	ck_assert_int_eq(izin_log_check_record(r), IZIN_EEMPTY);
+	ck_assert_int_eq(izin_log_add(lg, r), IZIN_EEMPTY);
+	ck_assert_uint_eq(izin_log_pending(lg), 0);
+	ck_assert_int_eq(izin_record_set(r, "text", "HC1:XYZ", 7), 0);
+	ck_assert_int_eq(izin_log_check_record(r), IZIN_OK);
+	ck_assert_int_eq(izin_log_add(lg, r), IZIN_OK);
+	/* A bad sighting writes nothing and keeps the queue. */
+	s.reporter_kind = "police";
+	ck_assert_int_eq(izin_log_commit(lg, &s, 0, NULL, NULL), IZIN_EINVAL);
+	ck_assert_uint_eq(izin_log_pending(lg), 1);
+	ck_assert_int_eq(izin_log_commit(lg, &officer, 0, NULL, NULL), IZIN_OK);
+	izin_record_free(r);
+	izin_log_close(lg);
+	ck_assert_int_eq(count_rows(path, "SELECT count(*) FROM sighting"
+	                 " WHERE permit = '' AND record LIKE '%HC1:XYZ%'"), 1);
+	ck_assert_int_eq(izin_log_reserved("seq"), 1);
+	ck_assert_int_eq(izin_log_reserved("reporter_kind"), 1);
+	ck_assert_int_eq(izin_log_reserved("permit"), 0);
+	ck_assert_int_eq(izin_log_reserved("sequence"), 0);
+}
+END_TEST
+
+/* Columns named like the sighting's are the log's own: not stored. */
+START_TEST(test_reserved_replaced)
+{
+	izin_log *lg = open_log(path, IZIN_LOG_CREATE);
+	izin_record *r = scan("P1", "Ana");
+	struct got g;
+
+	ck_assert_int_eq(izin_record_set(r, "time", "yesterday", 9), 0);
+	ck_assert_int_eq(izin_record_set(r, "seq", "99", 2), 0);
+	ck_assert_int_eq(izin_record_set(r, "note", "kept", 4), 0);
+	ck_assert_int_eq(izin_log_add(lg, r), IZIN_OK);
+	ck_assert_int_eq(izin_log_commit(lg, &officer, 0, NULL, NULL), IZIN_OK);
+	izin_record_free(r);
+	izin_log_close(lg);
+	g = run(path, IZIN_LOG_TRAIL, "P1", INT64_MIN, INT64_MAX, 0);
+	ck_assert_str_eq(g.text, "1:P1:2026-03-01T10:00:00+07:00\n");
+	ck_assert_int_eq(count_rows(path, "SELECT count(*) FROM layout WHERE"
+	                 " keys = 'status\tpermit\tname\tvalid_until\tnote'"), 1);
+}
+END_TEST
+
+/* Values that look like SQL are data: prepared statements only. */
+START_TEST(test_sql_verbatim)
+{
+	static const char evil[] = "'); DROP TABLE sighting; --";
+	izin_log *lg = open_log(path, IZIN_LOG_CREATE);
+	izin_record *r = scan("P1", evil);
+	izin_sighting s = officer;
+	struct got g;
+
+	s.reporter = "x'); DELETE FROM head; --";
+	s.place = "\"; DROP TABLE layout; --";
+	ck_assert_int_eq(izin_record_set(r, "'); DROP TABLE meta; --", "%", 1),
+	                 0);
+	ck_assert_int_eq(izin_log_add(lg, r), IZIN_OK);
+	ck_assert_int_eq(izin_log_commit(lg, &s, 0, NULL, NULL), IZIN_OK);
+	izin_record_free(r);
+	izin_log_close(lg);
+	ck_assert_int_eq(count_rows(path, "SELECT count(*) FROM sighting"
+	                 " WHERE reporter = 'x''); DELETE FROM head; --'"
+	                 " AND place = '\"; DROP TABLE layout; --'"
+	                 " AND record LIKE '%''); DROP TABLE sighting; --%'"), 1);
+	ck_assert_int_eq(count_rows(path, "SELECT count(*) FROM head"), 1);
+	g = run(path, IZIN_LOG_LAST_SEEN, "P1", INT64_MIN, INT64_MAX, 0);
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_int_eq(verify_bad(path, &(const char *){ NULL }), 0);
+}
+END_TEST
+
+START_TEST(test_trail_and_last_seen)
+{
+	struct got g;
+
+	make_log(path);
+	g = run(path, IZIN_LOG_TRAIL, "A", INT64_MIN, INT64_MAX, 0);
+	ck_assert_str_eq(g.text,
+	                 "1:A:2026-03-01T08:00:00+07:00\n"
+	                 "3:A:2026-03-01T02:30:00Z\n"
+	                 "5:A:2026-03-03T10:00:00+07:00\n");
+	g = run(path, IZIN_LOG_LAST_SEEN, NULL, INT64_MIN, INT64_MAX, 0);
+	ck_assert_str_eq(g.text,
+	                 "5:A:2026-03-03T10:00:00+07:00\n"
+	                 "2:B:2026-03-01T09:00:00+07:00\n"
+	                 "4:C:2026-03-02T10:00:00+08:00\n");
+	g = run(path, IZIN_LOG_LAST_SEEN, "C", INT64_MIN, INT64_MAX, 0);
+	ck_assert_str_eq(g.text, "4:C:2026-03-02T10:00:00+08:00\n");
+	g = run(path, IZIN_LOG_LAST_SEEN, "Z", INT64_MIN, INT64_MAX, 0);
+	ck_assert_uint_eq(g.n, 0);
+	/* Instants, not text: 02:30Z is 09:30+07:00. */
+	g = run(path, IZIN_LOG_TRAIL, "A", 1772332200, 1772332200, 0);
+	ck_assert_str_eq(g.text, "3:A:2026-03-01T02:30:00Z\n");
+	/* Last seen before a bound is chosen among those before it. */
+	g = run(path, IZIN_LOG_LAST_SEEN, NULL, INT64_MIN, 1772334000, 0);
+	ck_assert_str_eq(g.text,
+	                 "3:A:2026-03-01T02:30:00Z\n"
+	                 "2:B:2026-03-01T09:00:00+07:00\n");
+}
+END_TEST
+
+START_TEST(test_last_seen_ties)
+{
+	static const char *const two[] = { "A", "A", NULL };
+	izin_log *lg = open_log(path, IZIN_LOG_CREATE);
+	struct got g;
+
+	append_at(lg, "2026-03-01T10:00:00+07:00", two);
+	/* The same instant written another way. */
+	append_at(lg, "2026-03-01T03:00:00Z", two + 1);
+	izin_log_close(lg);
+	g = run(path, IZIN_LOG_LAST_SEEN, NULL, INT64_MIN, INT64_MAX, 0);
+	ck_assert_str_eq(g.text, "3:A:2026-03-01T03:00:00Z\n");
+}
+END_TEST
+
+START_TEST(test_export_after)
+{
+	struct got g = { "", 0, { "" }, 0 };
+	izin_log_query q = { IZIN_LOG_EXPORT, NULL, INT64_MIN, INT64_MAX, 3,
+	                     got_columns, got_record, &g };
+	izin_log *lg;
+
+	make_log(path);
+	lg = open_log(path, IZIN_LOG_READ);
+	ck_assert_int_eq(izin_log_run(lg, &q), IZIN_OK);
+	izin_log_close(lg);
+	ck_assert_str_eq(g.text, "4:C:2026-03-02T10:00:00+08:00\n"
+	                 "5:A:2026-03-03T10:00:00+07:00\n");
+	ck_assert_uint_eq(g.nkeys, 4 + 10);
+	ck_assert_str_eq(g.keys[0], "status");
+	ck_assert_str_eq(g.keys[4], "seq");
+	ck_assert_str_eq(g.keys[12], "dseq");
+	ck_assert_str_eq(g.keys[13], "hash");
+	g = run(path, IZIN_LOG_EXPORT, NULL, INT64_MIN, INT64_MAX, 0);
+	ck_assert_uint_eq(g.n, 5);
+	g = run(path, IZIN_LOG_EXPORT, NULL, INT64_MIN, INT64_MAX, 5);
+	ck_assert_uint_eq(g.n, 0);
+}
+END_TEST
+
+/* Columns of every layout, in order first seen, for a TSV header. */
+START_TEST(test_columns_union)
+{
+	izin_log *lg = open_log(path, IZIN_LOG_CREATE);
+	izin_record *r = izin_record_new();
+	struct got g = { "", 0, { "" }, 0 };
+	izin_log_query q = { IZIN_LOG_TRAIL, "P", INT64_MIN, INT64_MAX, 0,
+	                     got_columns, got_record, &g };
+
+	ck_assert_int_eq(izin_record_set(r, "permit", "P", 1), 0);
+	ck_assert_int_eq(izin_record_set(r, "a", "1", 1), 0);
+	ck_assert_int_eq(izin_log_add(lg, r), IZIN_OK);
+	izin_record_clear(r);
+	ck_assert_int_eq(izin_record_set(r, "b", "2", 1), 0);
+	ck_assert_int_eq(izin_record_set(r, "permit", "P", 1), 0);
+	ck_assert_int_eq(izin_log_add(lg, r), IZIN_OK);
+	ck_assert_int_eq(izin_log_commit(lg, &officer, 0, NULL, NULL), IZIN_OK);
+	ck_assert_int_eq(izin_log_run(lg, &q), IZIN_OK);
+	ck_assert_uint_eq(g.nkeys, 3 + 8);
+	ck_assert_str_eq(g.keys[0], "permit");
+	ck_assert_str_eq(g.keys[1], "a");
+	ck_assert_str_eq(g.keys[2], "b");
+	ck_assert_str_eq(g.keys[3], "seq");
+	ck_assert_uint_eq(g.n, 2);
+	izin_record_free(r);
+	izin_log_close(lg);
+}
+END_TEST
+
+START_TEST(test_verify_sound)
+{
+	const char *why = "x";
+
+	make_log(path);
+	ck_assert_int_eq(verify_bad(path, &why), 0);
+	ck_assert_ptr_null(why);
+}
+END_TEST
+
+START_TEST(test_altered_field)
+{
+	const char *why;
+
+	make_log(path);
+	tamper(path, "UPDATE sighting SET place = 'Surabaya' WHERE seq = 3");
+	ck_assert_int_eq(verify_bad(path, &why), 3);
+	ck_assert_ptr_nonnull(strstr(why, "altered"));
+}
+END_TEST
+
+START_TEST(test_altered_record)
+{
+	const char *why;
+
+	make_log(path);
+	tamper(path, "UPDATE sighting SET record = replace(record, 'Ana', "
+	       "'Eve') WHERE seq = 4");
+	ck_assert_int_eq(verify_bad(path, &why), 4);
+}
+END_TEST
+
+/* The indexed copies must agree with what was hashed, or --trail could
+ * hide a sighting. */
+START_TEST(test_altered_index_columns)
+{
+	const char *why;
+
+	make_log(path);
+	tamper(path, "UPDATE sighting SET permit = 'Z' WHERE seq = 2");
+	ck_assert_int_eq(verify_bad(path, &why), 2);
+	ck_assert_ptr_nonnull(strstr(why, "permit"));
+	make_log(path2);
+	tamper(path2, "UPDATE sighting SET epoch = epoch + 86400 WHERE seq = 5");
+	ck_assert_int_eq(verify_bad(path2, &why), 5);
+}
+END_TEST
+
+START_TEST(test_altered_layout)
+{
+	const char *why;
+
+	make_log(path);
+	tamper(path, "UPDATE layout SET keys = replace(keys, 'name', 'nama')");
+	ck_assert_int_eq(verify_bad(path, &why), 1);
+}
+END_TEST
+
+START_TEST(test_deleted_middle)
+{
+	const char *why;
+
+	make_log(path);
+	tamper(path, "DELETE FROM sighting WHERE seq = 2");
+	ck_assert_int_eq(verify_bad(path, &why), 3);
+	ck_assert_ptr_nonnull(strstr(why, "deleted"));
+}
+END_TEST
+
+START_TEST(test_deleted_last)
+{
+	const char *why;
+
+	make_log(path);
+	tamper(path, "DELETE FROM sighting WHERE seq = 5");
+	ck_assert_int_eq(verify_bad(path, &why), 5);
+	ck_assert_ptr_nonnull(strstr(why, "deleted"));
+}
+END_TEST
+
+START_TEST(test_deleted_renumbered)
+{
+	const char *why;
+
+	make_log(path);
+	/* Closing the gap: every later dseq moved down by one. */
+	tamper(path, "DELETE FROM sighting WHERE seq = 2;"
+	       "UPDATE sighting SET dseq = dseq - 1 WHERE seq > 2");
+	ck_assert_int_eq(verify_bad(path, &why), 3);
+}
+END_TEST
+
+START_TEST(test_inserted)
+{
+	const char *why;
+
+	make_log(path);
+	/* A copy of a real row as a sixth sighting, linked to the head. */
+	tamper(path, "INSERT INTO sighting(device, dseq, time, epoch, reporter,"
+	       " reporter_kind, place, lat, lon, permit, layout, record,"
+	       " prev_hash, hash) SELECT device, 6, time, epoch, reporter,"
+	       " reporter_kind, place, lat, lon, permit, layout, record,"
+	       " (SELECT hash FROM head), hash FROM sighting WHERE seq = 2");
+	ck_assert_int_eq(verify_bad(path, &why), 6);
+	make_log(path2);
+	/* A row from a device that has no chain. */
+	tamper(path2, "INSERT INTO sighting(device, dseq, time, epoch, reporter,"
+	       " reporter_kind, place, lat, lon, permit, layout, record,"
+	       " prev_hash, hash) SELECT 'ffffffffffffffff', 1, time, epoch,"
+	       " reporter, reporter_kind, place, lat, lon, permit, layout,"
+	       " record, prev_hash, hash FROM sighting WHERE seq = 1");
+	ck_assert_int_eq(verify_bad(path2, &why), 6);
+	ck_assert_ptr_nonnull(strstr(why, "inserted"));
+}
+END_TEST
+
+/* Nothing but the chain stops a second row at the same position. */
+START_TEST(test_repeated)
+{
+	const char *why;
+
+	make_log(path);
+	tamper(path, "INSERT INTO sighting(device, dseq, time, epoch, reporter,"
+	       " reporter_kind, place, lat, lon, permit, layout, record,"
+	       " prev_hash, hash) SELECT device, dseq, time, epoch, reporter,"
+	       " reporter_kind, place, lat, lon, permit, layout, record,"
+	       " prev_hash, hash FROM sighting WHERE seq = 3");
+	ck_assert_int_eq(verify_bad(path, &why), 6);
+	ck_assert_ptr_nonnull(strstr(why, "repeats"));
+}
+END_TEST
+
+START_TEST(test_swapped)
+{
+	const char *why;
+
+	make_log(path);
+	/* Two sightings trade places in seq order. */
+	tamper(path, "UPDATE sighting SET seq = 100 WHERE seq = 2;"
+	       "UPDATE sighting SET seq = 2 WHERE seq = 3;"
+	       "UPDATE sighting SET seq = 3 WHERE seq = 100");
+	ck_assert_int_eq(verify_bad(path, &why), 2);
+}
+END_TEST
+
+START_TEST(test_merge_twice)
+{
+	static const char *const p[] = { "Q", "R", NULL };
+	izin_log *lg, *other;
+	int64_t added, bad, count;
+	const char *why;
+	struct got g;
+
+	make_log(path2);
+	lg = open_log(path, IZIN_LOG_CREATE);
+	append_at(lg, "2026-03-04T10:00:00+07:00", p);
+	other = open_log(path2, IZIN_LOG_READ);
+	ck_assert_str_ne(izin_log_device(lg), izin_log_device(other));
+	ck_assert_int_eq(izin_log_merge(lg, other, &added, &bad, &why), IZIN_OK);
+	ck_assert_int_eq(bad, 0);
+	ck_assert_int_eq(added, 5);
+	ck_assert_int_eq(izin_log_merge(lg, other, &added, &bad, &why), IZIN_OK);
+	ck_assert_int_eq(added, 0);
+	izin_log_close(other);
+	/* Ours goes on after the merge, on its own chain. */
+	append_at(lg, "2026-03-05T10:00:00+07:00", p);
+	ck_assert_int_eq(izin_log_verify(lg, &count, &bad, &why), IZIN_OK);
+	ck_assert_int_eq(count, 9);
+	ck_assert_int_eq(bad, 0);
+	izin_log_close(lg);
+	g = run(path, IZIN_LOG_TRAIL, "A", INT64_MIN, INT64_MAX, 0);
+	ck_assert_str_eq(g.text,
+	                 "3:A:2026-03-01T08:00:00+07:00\n"
+	                 "5:A:2026-03-01T02:30:00Z\n"
+	                 "7:A:2026-03-03T10:00:00+07:00\n");
+	/* The other log grows; a second merge brings only the new ones,
+	 * and merging it back brings ours there. */
+	lg = open_log(path2, IZIN_LOG_WRITE);
+	append_at(lg, "2026-03-06T10:00:00+07:00", p);
+	other = open_log(path, IZIN_LOG_READ);
+	ck_assert_int_eq(izin_log_merge(lg, other, &added, &bad, &why), IZIN_OK);
+	ck_assert_int_eq(added, 4);
+	izin_log_close(other);
+	izin_log_close(lg);
+	lg = open_log(path, IZIN_LOG_WRITE);
+	other = open_log(path2, IZIN_LOG_READ);
+	ck_assert_int_eq(izin_log_merge(lg, other, &added, &bad, &why), IZIN_OK);
+	ck_assert_int_eq(added, 2);
+	ck_assert_int_eq(izin_log_verify(lg, &count, &bad, &why), IZIN_OK);
+	ck_assert_int_eq(count, 11);
+	ck_assert_int_eq(bad, 0);
+	izin_log_close(other);
+	izin_log_close(lg);
+}
+END_TEST
+
+START_TEST(test_merge_tampered)
+{
+	static const char *const p[] = { "Q", NULL };
+	izin_log *lg, *other;
+	int64_t added, bad;
+	const char *why;
+
+	make_log(path2);
+	tamper(path2, "UPDATE sighting SET reporter = 'T99' WHERE seq = 4");
+	lg = open_log(path, IZIN_LOG_CREATE);
+	append_at(lg, "2026-03-04T10:00:00+07:00", p);
+	other = open_log(path2, IZIN_LOG_READ);
+	ck_assert_int_eq(izin_log_merge(lg, other, &added, &bad, &why), IZIN_OK);
+	ck_assert_int_eq(bad, 4);
+	ck_assert_int_eq(added, 0);
+	izin_log_close(other);
+	izin_log_close(lg);
+	ck_assert_int_eq(count_rows(path, "SELECT count(*) FROM sighting"), 1);
+	ck_assert_int_eq(count_rows(path, "SELECT count(*) FROM head"), 1);
+}
+END_TEST
+
+/* Two copies of one log that went different ways: the second is refused
+ * whole, not half merged. */
+START_TEST(test_merge_diverged)
+{
+	static const char *const x[] = { "X", "X2", NULL }, *const y[] = { "Y", NULL };
+	char cmd[300];
+	izin_log *lg, *other;
+	int64_t added, bad;
+	const char *why;
+
+	make_log(path);
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", path, path2);
+	ck_assert_int_eq(system(cmd), 0);
+	lg = open_log(path, IZIN_LOG_WRITE);
+	append_at(lg, "2026-03-04T10:00:00+07:00", y);
+	izin_log_close(lg);
+	lg = open_log(path2, IZIN_LOG_WRITE);
+	append_at(lg, "2026-03-04T10:00:00+07:00", x);
+	izin_log_close(lg);
+	lg = open_log(path, IZIN_LOG_WRITE);
+	other = open_log(path2, IZIN_LOG_READ);
+	ck_assert_int_eq(izin_log_merge(lg, other, &added, &bad, &why), IZIN_OK);
+	ck_assert_int_eq(bad, 6);
+	ck_assert_int_eq(added, 0);
+	ck_assert_ptr_nonnull(strstr(why, "differs"));
+	izin_log_close(other);
+	izin_log_close(lg);
+	ck_assert_int_eq(count_rows(path, "SELECT count(*) FROM sighting"), 6);
+	/* The shorter way round too: theirs ends where ours differs. */
+	lg = open_log(path2, IZIN_LOG_WRITE);
+	other = open_log(path, IZIN_LOG_READ);
+	ck_assert_int_eq(izin_log_merge(lg, other, &added, &bad, &why), IZIN_OK);
+	ck_assert_int_eq(bad, 6);
+	izin_log_close(other);
+	izin_log_close(lg);
+}
+END_TEST
+
+/* Refused, and the file as it was; a file that was no log gets no
+ * WAL beside it either. */
+static void
+assert_refused(const char *p, int mode, int want)
+{
+	izin_log *lg;
+	char *before, *after;
+	size_t n1, n2;
+	struct stat st;
+	char side[160];
+
+	before = slurp(p, &n1);
+	ck_assert_int_eq(izin_log_open(p, mode, &lg), want);
+	izin_log_close(lg);
+	after = slurp(p, &n2);
+	ck_assert_uint_eq(n1, n2);
+	ck_assert_mem_eq(before, after, n1);
+	snprintf(side, sizeof side, "%s-wal", p);
+	if (want == IZIN_EFOREIGN)
+		ck_assert_int_ne(stat(side, &st), 0);
+	free(before);
+	free(after);
+}
+
+START_TEST(test_not_a_log)
+{
+	FILE *fp;
+	sqlite3 *db;
+
+	fp = fopen(path, "w");
+	fputs("permit\tkind\nA\tITK\n", fp);
+	fclose(fp);
+	assert_refused(path, IZIN_LOG_CREATE, IZIN_EFOREIGN);
+	assert_refused(path, IZIN_LOG_READ, IZIN_EFOREIGN);
+	ck_assert_int_eq(sqlite3_open(path2, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "CREATE TABLE t(x); INSERT INTO t"
+	                 " VALUES(1)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_refused(path2, IZIN_LOG_CREATE, IZIN_EFOREIGN);
+	assert_refused(path2, IZIN_LOG_WRITE, IZIN_EFOREIGN);
+	assert_refused(path2, IZIN_LOG_READ, IZIN_EFOREIGN);
+}
+END_TEST
+
+START_TEST(test_newer_version)
+{
+	make_log(path);
+	tamper(path, "PRAGMA user_version = 99");
+	tamper(path, "PRAGMA wal_checkpoint(TRUNCATE)");
+	assert_refused(path, IZIN_LOG_WRITE, IZIN_EVERSION);
+	assert_refused(path, IZIN_LOG_READ, IZIN_EVERSION);
+}
+END_TEST
+
+START_TEST(test_open_errors)
+{
+	izin_log *lg;
+
+	errno = 0;
+	ck_assert_int_eq(izin_log_open(path, IZIN_LOG_READ, &lg), IZIN_EIO);
+	ck_assert_int_eq(errno, ENOENT);
+	izin_log_close(lg);
+	ck_assert_int_eq(izin_log_open(path, IZIN_LOG_WRITE, &lg), IZIN_EIO);
+	izin_log_close(lg);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	ck_assert_int_eq(izin_log_open(dir, IZIN_LOG_CREATE, &lg),
+	                 IZIN_ENOTFILE);
+	izin_log_close(lg);
+	/* A read-only handle appends nothing. */
+	make_log(path);
+	lg = open_log(path, IZIN_LOG_READ);
+	{
+		izin_record *r = scan("A", "Ana");
+		ck_assert_int_eq(izin_log_add(lg, r), IZIN_EINVAL);
+		izin_record_free(r);
+	}
+	izin_log_close(lg);
+}
+END_TEST
+
+static Suite *
+log_suite(void)
+{
+	Suite *s = suite_create("log");
+	TCase *tc;
+
+	tc = tcase_create("fields");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_time_parse);
+	tcase_add_test(tc, test_sighting_check);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("append");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_append_echo);
+	tcase_add_test(tc, test_record_checks);
+	tcase_add_test(tc, test_reserved_replaced);
+	tcase_add_test(tc, test_sql_verbatim);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("query");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_trail_and_last_seen);
+	tcase_add_test(tc, test_last_seen_ties);
+	tcase_add_test(tc, test_export_after);
+	tcase_add_test(tc, test_columns_union);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("chain");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_verify_sound);
+	tcase_add_test(tc, test_altered_field);
+	tcase_add_test(tc, test_altered_record);
+	tcase_add_test(tc, test_altered_index_columns);
+	tcase_add_test(tc, test_altered_layout);
+	tcase_add_test(tc, test_deleted_middle);
+	tcase_add_test(tc, test_deleted_last);
+	tcase_add_test(tc, test_deleted_renumbered);
+	tcase_add_test(tc, test_inserted);
+	tcase_add_test(tc, test_repeated);
+	tcase_add_test(tc, test_swapped);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("merge");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_merge_twice);
+	tcase_add_test(tc, test_merge_tampered);
+	tcase_add_test(tc, test_merge_diverged);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("files");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_not_a_log);
+	tcase_add_test(tc, test_newer_version);
+	tcase_add_test(tc, test_open_errors);
+	suite_add_tcase(s, tc);
+
+	return s;
+}
+
+IZIN_CHECK_MAIN(log_suite)
