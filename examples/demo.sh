@@ -1,43 +1,115 @@
 #!/bin/sh
-# make demo: the izin pipeline on the example data, step by step.
-# Everything runs for real in a fresh folder, examples/out/.
+# make demo: the whole izin pipeline on the example data, step by step.
+# Everything runs for real in a fresh folder, examples/out/.  The clock is
+# fixed (sightings on 2026-11-22) so the story reads the same any day.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 PATH="$top/cmd:$PATH"
 out="$top/examples/out"
+im=convert-im6.q16
+command -v $im >/dev/null 2>&1 || im=convert
 rm -rf "$out"
-mkdir -p "$out/trust"
+mkdir -p "$out/trust" "$out/photos"
 cd "$out"
 
 step() { printf '\n== %s\n' "$*"; }
+# column NAME of a TSV file
+col() { awk -F'\t' -v c="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i; next } { print $k }' "$2"; }
+# the columns a person reads
+show() { awk -F'\t' -v want="$1" 'BEGIN { n = split(want, w, " ") }
+	NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+	{ line = ""; for (i = 1; i <= n; i++) line = line (i > 1 ? "\t" : "") $(c[w[i]]); print "  " line }'; }
 
-step "1. An issuing office makes its key pair (no passphrase: demo only)"
+step "1. The immigration office KANIM-JKTSEL makes its key pair"
+echo "(no passphrase, for the demo only: a real key is encrypted, see qr-keygen(1))"
 qr-keygen -o jktsel --office KANIM-JKTSEL --valid-from 2026-01-01 \
 	--valid-until 2030-12-31 --no-passphrase
-ls -l jktsel.key jktsel.pub
-echo "public key line, for the officers' trust store:"
-cat jktsel.pub
+ls -l jktsel.key jktsel.pub | sed 's/^/  /'
+echo "  the public line goes into the officers' trust store:"
+sed 's/^/  /' jktsel.pub
 cp jktsel.pub trust/
 
-step "2. A clerk issues the day's batch: examples/permits.csv to PNG cards"
-echo "(the batch holds four bad rows: each is named with its line and field,"
-echo " and every good row is still issued; exit status 1 says so)"
+step "2. A clerk issues the batch examples/permits.csv (50 rows) to PNG cards"
+echo "(four rows are bad: each is named with its line and field, every good"
+echo " row is still issued, and the exit status 1 says some were not)"
 set +e
 qr-issue -k jktsel.key --label --batch "$top/examples/permits.csv" -d cards \
 	> register.tsv
 rc=$?
 set -e
 [ "$rc" -eq 1 ] || { echo "demo: qr-issue exited $rc, expected 1"; exit 1; }
-echo "issued $(($(wc -l < register.tsv) - 1)) permits into cards/; the register:"
-cut -f 1,2,4,11,15,16 register.tsv | head -n 6
-echo "..."
+echo "  $(($(wc -l < register.tsv) - 1)) permits issued into cards/; the register begins:"
+head -n 5 register.tsv | show "permit kind name valid_until file"
 
-step "3. Another office's key, which this trust store does not hold"
-qr-keygen -o sby --office KANIM-SBY --valid-from 2026-01-01 --no-passphrase
-qr-issue -k sby.key -o cards/stranger.png --permit 3S01SB0001-K --kind ITAS \
-	--index E33G --name "Viktor Stranger" --nationality AUT --passport P1234567 \
-	--birth 1980-01-01 --sex M --valid-until 2027-06-30 > stranger.tsv
-echo "a card from KANIM-SBY: cards/stranger.png"
+step "3. Cards become phone photos; a forger and a stranger try their luck"
+n=0
+for p in 0001 0003 0005 0006 0007 0010 0014 0018 0020 0022 0027 0035 0040; do
+	n=$((n + 1))
+	# turned, scaled, blurred, noisy, JPEG at middling quality
+	$im "cards/2C11JB$p-K.png" -background white -rotate $((n * 7 - 40)) \
+		-resize $((140 + n * 10))% -blur 0x0.8 -attenuate 0.25 \
+		+noise Gaussian -quality 65 "photos/card-$p.jpg"
+done
+echo "  13 photos: rotated -33 to +51 degrees, scaled 150-270 %, blurred, noisy, JPEG q65"
+# The forger: a genuine card's text with one character changed (a field
+# altered, the signature kept), redrawn as a new code.
+good=$(col payload register.tsv | sed -n 9p)
+found=
+for at in 80 81 82 83 84 85 86 87 88 89 90; do
+	for c in A B C D E; do
+		forged=$(printf '%s' "$good" | cut -c1-$((at - 1)))$c$(printf '%s' "$good" | cut -c$((at + 1))-)
+		[ "$forged" = "$good" ] && continue
+		qrencode -l M -s 4 -o photos/forged.png "$forged"
+		qr-scan -T trust photos/forged.png > forged.tsv 2>/dev/null || true
+		[ "$(col status forged.tsv)" = BAD_SIGNATURE ] && { found=1; break 2; }
+	done
+done
+[ -n "$found" ] || { echo "demo: no forgery found"; exit 1; }
+echo "  photos/forged.png: card $(col permit forged.tsv), its name altered to \"$(col name forged.tsv)\","
+echo "  the genuine signature kept"
+# The stranger: a card sealed by an office the trust store does not hold.
+qr-keygen -o stranger --office KANIM-XXX --valid-from 2026-01-01 --no-passphrase
+qr-issue -k stranger.key -o photos/stranger.png --permit 9X99ZZ0001-K \
+	--kind ITAS --index E33G --name "Viktor Stranger" --nationality AUT \
+	--passport P1234567 --birth 1980-01-01 --sex M --issued 2026-06-01 \
+	--valid-until 2027-06-30 > /dev/null
+echo "  photos/stranger.png: a card from office KANIM-XXX, not in the trust store"
+
+step "4. An officer scans the photos; the sightings go to the log"
+set +e
+qr-scan -T trust photos/*.jpg photos/*.png > scans.tsv
+set -e
+show "source status detail permit name" < scans.tsv
+report-log -d sightings.db --reporter T07 --reporter-kind officer \
+	--place "Desa Mojorejo, Lamongan" --at -7.12,112.18 \
+	--time 2026-11-22T10:15:00+07:00 < scans.tsv > /dev/null
+echo "  $(($(wc -l < scans.tsv) - 1)) sightings logged by officer T07"
+
+step "5. A hotel reports its guests, scanning their cards at the desk"
+qr-scan -T trust cards/2C11JB0004-K.png cards/2C11JB0011-K.png cards/2C11JB0006-K.png |
+	report-log -d sightings.db --reporter HOTEL-BALI-017 --reporter-kind hotel \
+		--place "Jl. Legian No. 77, Kuta, Bali" --at -8.71,115.17 \
+		--time 2026-11-22T14:02:00+08:00 | show "seq reporter_kind permit name time"
+echo "  2C11JB0006-K (valid until 2026-08-01) was seen at the officer's scan and the hotel"
+report-log -d sightings.db --trail 2C11JB0006-K | show "seq reporter place time status"
+
+step "6. stay-check: who is valid, expiring, overstaying (fee) or due for deportation"
+set +e
+report-log -d sightings.db --last-seen | stay-check --summary > stay.tsv
+set -e
+show "permit name valid_until time status state days action fee" < stay.tsv
+echo "  (UNVERIFIED: a card whose seal failed gets no verdict on dates it cannot vouch for)"
+
+step "7. The log verifies; then someone edits a sighting with sqlite3, and --verify catches it"
+report-log -d sightings.db --verify && echo "  --verify: the hash chains hold"
+sqlite3 sightings.db "UPDATE sighting SET place = 'Jakarta' WHERE seq = 3;" 2>/dev/null ||
+	sqlite3 sightings.db ".tables"
+set +e
+report-log -d sightings.db --verify
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || { echo "demo: the altered log verified (exit $rc)"; exit 1; }
+echo "  --verify exit status 1: the log was altered"
 
 echo
-echo "demo: done; files are in examples/out/"
+echo "demo: done; every file is in examples/out/"
