@@ -35,4 +35,31 @@ rm photos/foreign.png photos/blank.png
 expect 0 "a folder of good photos" sh "$ex/verify-folder.sh" test-office.pub photos
 check "nothing listed" [ ! -s out.txt ]
 
+# hotel-report.sh: a guest's card into the hotel's log
+expect 0 "hotel-report.sh logs a guest's card" sh "$ex/hotel-report.sh" test-office.pub hotel.db \
+	HOTEL-017 "Jl. Legian 77, Kuta" -8.71,115.17 office/cards/2C11JB0001-K.png
+has out.txt "^2C11JB0001-K	Johannes Wilhelm van der Berg	VALID	" "the desk sees permit, name and status"
+report-log -d hotel.db --export > hotel.tsv
+has hotel.tsv "	HOTEL-017	hotel	" "the sighting is logged with reporter kind hotel"
+qrencode -o web.png "https://example.com/"
+expect 1 "a card that is not a permit needs a closer look" sh "$ex/hotel-report.sh" test-office.pub hotel.db \
+	HOTEL-017 "Jl. Legian 77, Kuta" -8.71,115.17 web.png
+
+# ship-to-centre.sh: incremental export and merge
+expect 0 "first shipment" sh "$ex/ship-to-centre.sh" hotel.db central.db outbox
+check "first shipment holds both sightings" [ "$(wc -l < outbox/sightings-after-0.tsv)" -eq 3 ]
+check "the last shipped seq is remembered" [ "$(cat outbox/last-seq)" = 2 ]
+report-log -d central.db --export > c1.tsv
+check "the centre holds both" [ "$(wc -l < c1.tsv)" -eq 3 ]
+expect 0 "a second run with nothing new" sh "$ex/ship-to-centre.sh" hotel.db central.db outbox
+has err.txt "nothing new after seq 2" "nothing new is said"
+report-log -d central.db --export > c2.tsv
+check "merging again duplicates nothing" cmp -s c1.tsv c2.tsv
+sh "$ex/hotel-report.sh" test-office.pub hotel.db HOTEL-017 "Jl. Legian 77, Kuta" \
+	-8.71,115.17 office/cards/2C11JB0002-K.png > /dev/null
+expect 0 "a shipment of the new sighting only" sh "$ex/ship-to-centre.sh" hotel.db central.db outbox
+check "only the new sighting is exported" [ "$(wc -l < outbox/sightings-after-2.tsv)" -eq 2 ]
+sqlite3 hotel.db "UPDATE sighting SET place = 'Elsewhere' WHERE seq = 1;"
+expect 1 "the centre refuses an altered log" sh "$ex/ship-to-centre.sh" hotel.db central.db outbox
+
 done_testing
