@@ -23,7 +23,7 @@ static const char *const status_names[] = {
 	"MALFORMED", "FOREIGN", "NO_CODE", "UNREADABLE"
 };
 
-enum { OPT_JSON = 256, OPT_RAW };
+enum { OPT_JSON = 256, OPT_CSV, OPT_RAW };
 
 struct result {
 	int status;
@@ -55,7 +55,8 @@ struct ctx {
 };
 
 static const char synopsis[] =
-	"usage: qr-scan -T trust [-R revoked] [--json] [-j jobs] file ...\n"
+	"usage: qr-scan -T trust [-R revoked] [--json | --csv] [-j jobs]\n"
+	"               file ...\n"
 	"       qr-scan --raw [-j jobs] file ...\n";
 
 static const char help_text[] = "\n"
@@ -64,6 +65,7 @@ static const char help_text[] = "\n"
 	"  -T, --trust path       trusted office keys: a .pub file or a folder\n"
 	"  -R, --revoked file     a signed revocation list (repeatable)\n"
 	"      --json             records as JSON Lines\n"
+	"      --csv              records as CSV for a spreadsheet\n"
 	"      --raw              print each code's text alone, unverified\n"
 	"  -j, --jobs n           files decoded at once (default: all cores)\n"
 	"  -h, --help             show this help\n"
@@ -186,6 +188,66 @@ set(izin_record *rec, const char *key, const char *val, size_t len)
 		izin_errx(2, "%s", izin_strerror(err));
 }
 
+/* Length of the UTF-8 character at s (left bytes), strict as JSON wants
+ * it; 0 for a NUL or a byte that starts no character. */
+static size_t
+utf8_char(const unsigned char *s, size_t left)
+{
+	unsigned long c;
+	size_t n;
+
+	if (s[0] < 0x80)
+		return s[0] != 0;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 1, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 2, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 3, c = s[0] & 0x07;
+	else
+		return 0;
+	if (left <= n)
+		return 0;
+	for (size_t i = 1; i <= n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 2 && c < 0x800) || (n == 3 && c < 0x10000) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		return 0;
+	return n + 1;
+}
+
+/*
+ * A code's text as a record value.  Any code may hold any bytes, but a
+ * record holds no NUL and JSON only UTF-8: each NUL and each byte that is
+ * not UTF-8 becomes U+FFFD, so that a prankster's code gets its record
+ * like any other instead of stopping the run.  --raw prints the bytes.
+ */
+static void
+set_text(izin_record *rec, const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	char *buf, *d;
+	size_t n;
+
+	if ((buf = malloc(3 * len + 1)) == NULL)
+		izin_errx(2, "out of memory");
+	for (d = buf; len > 0; s += n, len -= n) {
+		if ((n = utf8_char(s, len)) == 0) {
+			memcpy(d, "\xef\xbf\xbd", 3);
+			d += 3;
+			n = 1;
+		} else {
+			memcpy(d, s, n);
+			d += n;
+		}
+	}
+	set(rec, "text", buf, (size_t)(d - buf));
+	free(buf);
+}
+
 /* Print one file's results; 1 when any is not VALID. */
 static int
 emit(const struct item *it, izin_writer *w, izin_record *rec, int raw)
@@ -218,7 +280,7 @@ emit(const struct item *it, izin_writer *w, izin_record *rec, int raw)
 			set(rec, "kid", kid, strlen(kid));
 		}
 		if (r->status == S_FOREIGN || r->status == S_MALFORMED)
-			set(rec, "text", r->text, r->len);
+			set_text(rec, r->text, r->len);
 		if ((err = izin_writer_put(w, rec)) != IZIN_OK)
 			izin_errx(2, "stdout: %s", izin_strerror(err));
 	}
@@ -297,6 +359,7 @@ main(int argc, char *argv[])
 		{ "trust", required_argument, NULL, 'T' },
 		{ "revoked", required_argument, NULL, 'R' },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "csv", no_argument, NULL, OPT_CSV },
 		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -306,7 +369,7 @@ main(int argc, char *argv[])
 	struct ctx c = { .lock = PTHREAD_MUTEX_INITIALIZER,
 	                 .cond = PTHREAD_COND_INITIALIZER };
 	const char *trustpath = NULL, *revpaths[16];
-	int nrev = 0, json = 0, jobs = 0, flagged = 0, nstdin = 0, ch;
+	int nrev = 0, json = 0, csv = 0, jobs = 0, flagged = 0, nstdin = 0, ch;
 	pthread_t tid[64];
 	int started = 0;
 	izin_trust *trust = NULL;
@@ -329,6 +392,7 @@ main(int argc, char *argv[])
 			revpaths[nrev++] = optarg;
 			break;
 		case OPT_JSON: json = 1; break;
+		case OPT_CSV: csv = 1; break;
 		case OPT_RAW: c.raw = 1; break;
 		case 'j':
 			if (izin_parse_long(optarg, 1, 64, &v) != IZIN_OK)
@@ -341,10 +405,13 @@ main(int argc, char *argv[])
 		default: izin_usage(synopsis);
 		}
 	}
+	if (json && csv)
+		izin_errx(2, "--json and --csv contradict");
 	if (optind == argc)
 		izin_usage(synopsis);
-	if (c.raw && (trustpath || nrev || json))
-		izin_errx(2, "--raw prints codes unverified: no -T, -R or --json");
+	if (c.raw && (trustpath || nrev || json || csv))
+		izin_errx(2, "--raw prints codes unverified: no -T, -R, --json "
+		          "or --csv");
 	if (!c.raw && trustpath == NULL)
 		izin_errx(2, "missing -T trust (or --raw for unverified text)");
 	if (jobs == 0) {
@@ -368,7 +435,8 @@ main(int argc, char *argv[])
 		cols[ncols++] = "kid";
 		cols[ncols++] = "text";
 		rec = izin_record_new();
-		w = izin_writer_new(stdout, json ? IZIN_FMT_JSON : IZIN_FMT_TSV);
+		w = izin_writer_new(stdout, json ? IZIN_FMT_JSON :
+		                    csv ? IZIN_FMT_CSV : IZIN_FMT_TSV);
 		if (rec == NULL || w == NULL)
 			izin_errx(2, "out of memory");
 		/* Fixed columns: a first file with no code must not decide

@@ -34,18 +34,19 @@ static const char *const mode_opt[] = {
 enum {
 	OPT_REPORTER = 256, OPT_KIND, OPT_PLACE, OPT_AT, OPT_TIME, OPT_TRAIL,
 	OPT_LAST_SEEN, OPT_PERMIT, OPT_EXPORT, OPT_AFTER, OPT_SINCE, OPT_UNTIL,
-	OPT_VERIFY, OPT_MERGE, OPT_JSON
+	OPT_VERIFY, OPT_MERGE, OPT_JSON, OPT_CSV
 };
 
 static const char synopsis[] =
 	"usage: report-log -d db --reporter id --reporter-kind kind\n"
-	"                  [--place text] [--at lat,lon] [--time time] [--json]\n"
+	"                  [--place text] [--at lat,lon] [--time time]\n"
+	"                  [--json | --csv]\n"
 	"       report-log -d db --trail permit [--since time] [--until time]\n"
-	"                  [--json]\n"
+	"                  [--json | --csv]\n"
 	"       report-log -d db --last-seen [--permit permit] [--since time]\n"
-	"                  [--until time] [--json]\n"
+	"                  [--until time] [--json | --csv]\n"
 	"       report-log -d db --export [--after seq] [--since time]\n"
-	"                  [--until time] [--json]\n"
+	"                  [--until time] [--json | --csv]\n"
 	"       report-log -d db --verify\n"
 	"       report-log -d db --merge other.db\n";
 
@@ -71,6 +72,7 @@ static const char help_text[] = "\n"
 	"      --verify               check every hash chain\n"
 	"      --merge other.db       bring in another log's sightings\n"
 	"      --json                 records as JSON Lines\n"
+	"      --csv                  records as CSV for a spreadsheet\n"
 	"  -h, --help                 show this help\n"
 	"  -V, --version              show the version\n";
 
@@ -78,16 +80,22 @@ struct opts {
 	const char *db, *trail, *permit, *merge, *at, *since_s, *until_s;
 	izin_sighting s;
 	char lat[32], lon[32];
-	int mode, json, after_given;
+	int mode, json, csv, after_given;
 	long after;
 	int64_t since, until;
 };
 
 struct out {
 	izin_writer *w;
-	int json, bad;
+	int format, bad;
 	const char *const *keys;   /* the TSV echo's header, once written */
 };
+
+static int
+out_format(const struct opts *o)
+{
+	return o->json ? IZIN_FMT_JSON : o->csv ? IZIN_FMT_CSV : IZIN_FMT_TSV;
+}
 
 static void
 set_mode(struct opts *o, int mode)
@@ -236,13 +244,13 @@ struct append {
 };
 
 /* A TSV echo goes out as the line the log made: a record is made only
- * for JSON, which costs more (see izin_log_commit()). */
+ * for JSON and CSV, which costs more (see izin_log_commit()). */
 static int
 on_echo(void *arg, const izin_log_echo *e)
 {
 	struct out *out = arg;
 
-	if (out->json) {
+	if (out->format == IZIN_FMT_JSON) {
 		put(out, e->record);
 		return 0;
 	}
@@ -256,6 +264,10 @@ on_echo(void *arg, const izin_log_echo *e)
 			izin_warnx("records whose columns differ from the first "
 			           "record's are logged but not echoed (use --json)");
 		out->bad = 1;
+		return 0;
+	}
+	if (out->format == IZIN_FMT_CSV) {
+		put(out, e->record);
 		return 0;
 	}
 	if (fwrite(e->line, 1, e->len, stdout) != e->len ||
@@ -272,7 +284,8 @@ flush(struct append *a)
 
 	if (n == 0)
 		return;
-	if ((err = izin_log_commit(a->lg, &a->s, a->out.json, on_echo,
+	if ((err = izin_log_commit(a->lg, &a->s,
+	                           a->out.format != IZIN_FMT_TSV, on_echo,
 	                           &a->out)) != IZIN_OK)
 		izin_errx(2, "%s: %s; the last %zu records read are not logged",
 		          a->db, log_error(a->lg, err), n);
@@ -291,7 +304,7 @@ append(const struct opts *o)
 
 	a.db = o->db;
 	a.s = o->s;
-	a.out.json = o->json;
+	a.out.format = out_format(o);
 	if (!fixed_time) {
 		now_local(a.now);
 		a.s.time = a.now;
@@ -309,8 +322,7 @@ append(const struct opts *o)
 	}
 	if ((r = izin_record_new()) == NULL ||
 	    (rd = izin_reader_new(stdin, IZIN_FMT_AUTO)) == NULL ||
-	    (a.out.w = izin_writer_new(stdout, o->json ? IZIN_FMT_JSON :
-	                               IZIN_FMT_TSV)) == NULL)
+	    (a.out.w = izin_writer_new(stdout, a.out.format)) == NULL)
 		izin_errx(2, "out of memory");
 	a.lg = open_log(o->db, IZIN_LOG_CREATE);
 	for (;;) {
@@ -373,13 +385,12 @@ query(const struct opts *o)
 		[M_TRAIL] = IZIN_LOG_TRAIL, [M_LAST_SEEN] = IZIN_LOG_LAST_SEEN,
 		[M_EXPORT] = IZIN_LOG_EXPORT
 	};
-	struct out out = { NULL, o->json, 0, NULL };
+	struct out out = { NULL, out_format(o), 0, NULL };
 	izin_log_query q;
 	izin_log *lg;
 	int err;
 
-	if ((out.w = izin_writer_new(stdout, o->json ? IZIN_FMT_JSON :
-	                             IZIN_FMT_TSV)) == NULL)
+	if ((out.w = izin_writer_new(stdout, out.format)) == NULL)
 		izin_errx(2, "out of memory");
 	lg = open_log(o->db, IZIN_LOG_READ);
 	q = (izin_log_query){ what[o->mode], o->mode == M_TRAIL ? o->trail :
@@ -457,6 +468,7 @@ main(int argc, char *argv[])
 		{ "verify", no_argument, NULL, OPT_VERIFY },
 		{ "merge", required_argument, NULL, OPT_MERGE },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "csv", no_argument, NULL, OPT_CSV },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -492,6 +504,7 @@ main(int argc, char *argv[])
 		case OPT_VERIFY: set_mode(&o, M_VERIFY); break;
 		case OPT_MERGE: set_mode(&o, M_MERGE); o.merge = optarg; break;
 		case OPT_JSON: o.json = 1; break;
+		case OPT_CSV: o.csv = 1; break;
 		case 'h': izin_help(synopsis, help_text);
 		case 'V': izin_version();
 		default: izin_usage(synopsis);
@@ -501,6 +514,8 @@ main(int argc, char *argv[])
 		izin_usage(synopsis);
 	if (o.db == NULL)
 		izin_errx(2, "missing -d db");
+	if (o.json && o.csv)
+		izin_errx(2, "--json and --csv contradict");
 	if (o.mode == M_APPEND) {
 		if (o.s.reporter == NULL)
 			izin_errx(2, "missing --reporter (who saw the permits)");
@@ -522,9 +537,9 @@ main(int argc, char *argv[])
 	    o.mode == M_VERIFY || o.mode == M_MERGE))
 		izin_errx(2, "--since and --until go with --trail, --last-seen "
 		          "or --export");
-	if (o.json && (o.mode == M_VERIFY || o.mode == M_MERGE))
-		izin_errx(2, "--json has no records to format with %s",
-		          mode_opt[o.mode]);
+	if ((o.json || o.csv) && (o.mode == M_VERIFY || o.mode == M_MERGE))
+		izin_errx(2, "--%s has no records to format with %s",
+		          o.json ? "json" : "csv", mode_opt[o.mode]);
 	if (o.since_s)
 		o.since = bound_arg("--since", o.since_s, 0);
 	if (o.until_s)

@@ -196,7 +196,7 @@ endcell(izin_csv *c)
 	if (c->err != 0)
 		return;
 	if (c->ncell == c->ccap) {
-		cap = c->ccap * 2;
+		cap = c->ccap ? c->ccap * 2 : 16;
 		if ((p = realloc(c->off, cap * sizeof(*c->off))) == NULL)
 			goto nomem;
 		c->off = p;

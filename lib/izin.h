@@ -367,7 +367,12 @@ int izin_record_from_permit(izin_record *r, const izin_permit *p);
  * named in *field. */
 int izin_record_to_permit(const izin_record *r, izin_permit *p, int *field);
 
-enum { IZIN_FMT_AUTO = 0, IZIN_FMT_TSV = 1, IZIN_FMT_JSON = 2 };
+/* IZIN_FMT_CSV is written only: RFC 4180 for spreadsheets, a header row
+ * as for TSV, CRLF line ends, and a cell whose first character is = + - @
+ * tab or CR led by a single quote, so a spreadsheet shows it as text and
+ * runs no formula.  izin_reader_new() refuses it (NULL). */
+enum { IZIN_FMT_AUTO = 0, IZIN_FMT_TSV = 1, IZIN_FMT_JSON = 2,
+       IZIN_FMT_CSV = 3 };
 
 #define IZIN_LINE_MAX (1 << 20)  /* longest input line accepted */
 
@@ -389,8 +394,8 @@ unsigned long izin_reader_line(const izin_reader *rd);
 int izin_reader_format(const izin_reader *rd);
 
 typedef struct izin_writer izin_writer;
-/* Write records to fp in TSV (header from the first record's columns) or
- * JSON Lines. */
+/* Write records to fp in TSV or CSV (header from the first record's
+ * columns) or JSON Lines.  What is said of TSV below holds for CSV. */
 izin_writer *izin_writer_new(FILE *fp, int format);
 void izin_writer_free(izin_writer *w);
 /* Fix the TSV columns before the first record (copied); the header is

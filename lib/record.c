@@ -1,6 +1,7 @@
 /*
  * record.c - records, and the two line formats the tools pass them in:
- * TSV with a header line, and JSON Lines.  See izin-record(5).
+ * TSV with a header line, and JSON Lines; and CSV, written only, for
+ * spreadsheets.  See izin-record(5).
  *
  * The TSV path is the hot one (stay-check streams millions of lines), so
  * a record read from TSV borrows: its keys are the reader's header strings
@@ -386,6 +387,8 @@ izin_reader_new(FILE *fp, int format)
 {
 	izin_reader *rd;
 
+	/* CSV is written for spreadsheets, never read back: its cells may
+	 * have been altered against formula injection. */
 	if (fp == NULL || format < IZIN_FMT_AUTO || format > IZIN_FMT_JSON)
 		return NULL;
 	if ((rd = calloc(1, sizeof(*rd))) == NULL)
@@ -754,12 +757,12 @@ izin_writer_new(FILE *fp, int format)
 {
 	izin_writer *w;
 
-	if (fp == NULL || format < IZIN_FMT_AUTO || format > IZIN_FMT_JSON)
+	if (fp == NULL || format < IZIN_FMT_AUTO || format > IZIN_FMT_CSV)
 		return NULL;
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return NULL;
 	w->fp = fp;
-	w->format = format == IZIN_FMT_JSON ? IZIN_FMT_JSON : IZIN_FMT_TSV;
+	w->format = format == IZIN_FMT_AUTO ? IZIN_FMT_TSV : format;
 	return w;
 }
 
@@ -810,6 +813,67 @@ put_cell(izin_writer *w, size_t *pos, int sep, const char *s, size_t len)
 	return 0;
 }
 
+/*
+ * The characters that make a spreadsheet take a cell for a formula when
+ * they come first (OWASP's list for CSV injection): such a cell is led by
+ * a single quote, which the spreadsheet reads as "this is text".
+ */
+static const char formula_lead[] = "=+-@\t\r";
+
+/* Append a separator (when sep is not 0) and s (len bytes) as an RFC 4180
+ * cell to w->buf at *pos, leaving room for a CRLF: in double quotes when
+ * it holds a comma, a quote, CR or LF, each quote doubled. */
+static int
+put_csv_cell(izin_writer *w, size_t *pos, int sep, const char *s, size_t len)
+{
+	const char *in, *end = s + len;
+	int quote = 0, lead;
+	char *d;
+	int rc;
+
+	if (*pos + 2 * len + 6 > w->cap &&
+	    (rc = grow(&w->buf, &w->cap, *pos + 2 * len + 6)) < 0)
+		return rc;
+	for (in = s; in < end && !quote; in++)
+		quote = *in == ',' || *in == '"' || *in == '\r' || *in == '\n';
+	lead = len > 0 && s[0] != '\0' && strchr(formula_lead, s[0]) != NULL;
+	d = w->buf + *pos;
+	if (sep != 0)
+		*d++ = (char)sep;
+	if (quote)
+		*d++ = '"';
+	if (lead)
+		*d++ = '\'';
+	for (in = s; in < end; in++) {
+		if (*in == '"')
+			*d++ = '"';
+		*d++ = *in;
+	}
+	if (quote)
+		*d++ = '"';
+	*pos = (size_t)(d - w->buf);
+	return 0;
+}
+
+/* Cell number col of a TSV or CSV line. */
+static int
+put_field(izin_writer *w, size_t *pos, size_t col, const char *s, size_t len)
+{
+	if (w->format == IZIN_FMT_CSV)
+		return put_csv_cell(w, pos, col > 0 ? ',' : 0, s, len);
+	return put_cell(w, pos, col > 0 ? '\t' : 0, s, len);
+}
+
+/* End a TSV line with LF, a CSV line with CRLF; returns the length. */
+static size_t
+end_line(izin_writer *w, size_t pos)
+{
+	if (w->format == IZIN_FMT_CSV)
+		w->buf[pos++] = '\r';
+	w->buf[pos++] = '\n';
+	return pos;
+}
+
 static int
 write_header(izin_writer *w, const char *const *keys, size_t n)
 {
@@ -840,11 +904,10 @@ write_header(izin_writer *w, const char *const *keys, size_t n)
 		memcpy(p, keys[i], j + 1);
 		w->cols[i] = p;
 		p += j + 1;
-		if ((rc = put_cell(w, &pos, i > 0 ? '\t' : 0, keys[i],
-		    j)) < 0)
+		if ((rc = put_field(w, &pos, i, keys[i], j)) < 0)
 			goto bad;
 	}
-	w->buf[pos++] = '\n';
+	pos = end_line(w, pos);
 	w->ncols = n;
 	if (fwrite(w->buf, 1, pos, w->fp) != pos)
 		return IZIN_EIO;
@@ -869,8 +932,9 @@ izin_writer_columns(izin_writer *w, const char *const *keys, size_t n)
 	return write_header(w, keys, n);
 }
 
+/* A TSV or CSV line: the columns of the header, in its order. */
 static int
-put_tsv(izin_writer *w, const izin_record *r)
+put_line(izin_writer *w, const izin_record *r)
 {
 	size_t j, pos, matched;
 	long i;
@@ -903,14 +967,13 @@ put_tsv(izin_writer *w, const izin_record *r)
 	pos = 0;
 	for (j = 0; j < w->ncols; j++) {
 		if ((i = w->map[j]) < 0)
-			rc = put_cell(w, &pos, j > 0 ? '\t' : 0, "", 0);
+			rc = put_field(w, &pos, j, "", 0);
 		else
-			rc = put_cell(w, &pos, j > 0 ? '\t' : 0, r->s[i].val,
-			    r->s[i].len);
+			rc = put_field(w, &pos, j, r->s[i].val, r->s[i].len);
 		if (rc < 0)
 			return rc;
 	}
-	w->buf[pos++] = '\n';
+	pos = end_line(w, pos);
 	if (fwrite(w->buf, 1, pos, w->fp) != pos)
 		return IZIN_EIO;
 	return 0;
@@ -1002,5 +1065,5 @@ izin_writer_put(izin_writer *w, const izin_record *r)
 		return IZIN_EINVAL;
 	if (w->format == IZIN_FMT_JSON)
 		return put_json(w, r);
-	return put_tsv(w, r);
+	return put_line(w, r);
 }

@@ -1,6 +1,6 @@
 /*
  * check_record.c - records, the TSV and JSON Lines readers and writers,
- * and the permit <-> record mapping.
+ * the CSV writer, and the permit <-> record mapping.
  */
 #define _GNU_SOURCE
 
@@ -797,7 +797,7 @@ START_TEST(test_writer_eio)
 	ck_assert_ptr_nonnull(fp);
 	setvbuf(fp, NULL, _IONBF, 0);
 	izin_record_set(r, "a", "1", 1);
-	for (fmt = IZIN_FMT_TSV; fmt <= IZIN_FMT_JSON; fmt++) {
+	for (fmt = IZIN_FMT_TSV; fmt <= IZIN_FMT_CSV; fmt++) {
 		w = izin_writer_new(fp, fmt);
 		ck_assert_int_eq(izin_writer_put(w, r), IZIN_EIO);
 		izin_writer_free(w);
@@ -908,6 +908,181 @@ START_TEST(test_random_bytes)
 }
 END_TEST
 
+/* CSV: a header row, CRLF line ends, quotes only where a cell needs them. */
+START_TEST(test_csv_write_exact)
+{
+	struct wr t;
+
+	wr_open(&t, IZIN_FMT_CSV);
+	izin_record_set(r, "permit", "2C11JB0042-K", 12);
+	izin_record_set(r, "name", "O'Brien, \"Pat\"", 14);
+	izin_record_set(r, "address", "Jl. A 1\nBandung", 15);
+	izin_record_set(r, "note", "cr\rhere", 7);
+	izin_record_set(r, "empty", "", 0);
+	ck_assert_int_eq(izin_writer_put(t.w, r), 0);
+	ck_assert_str_eq(wr_text(&t),
+	    "permit,name,address,note,empty\r\n"
+	    "2C11JB0042-K,\"O'Brien, \"\"Pat\"\"\",\"Jl. A 1\nBandung\","
+	    "\"cr\rhere\",\r\n");
+	wr_close(&t);
+}
+END_TEST
+
+/* A cell that starts like a formula (= + - @ tab CR) is led by a single
+ * quote, inside the quotes when it needs them; nothing else changes. */
+START_TEST(test_csv_formula_cells)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "=HYPERLINK(\"http://x\",\"y\")",
+		  "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"" },
+		{ "=1+2", "'=1+2" },
+		{ "+62 21 555", "'+62 21 555" },
+		{ "-7.12", "'-7.12" },
+		{ "@SUM(A1)", "'@SUM(A1)" },
+		{ "\t=cmd", "'\t=cmd" },
+		{ "\r=cmd", "\"'\r=cmd\"" },
+		{ "=1,2", "\"'=1,2\"" },
+		{ "a=1", "a=1" },
+		{ " =1", " =1" },
+		{ "'=1", "'=1" },
+		{ "", "" },
+		{ "\xef\xbc\x9d" "1", "\xef\xbc\x9d" "1" },
+	};
+	struct wr t;
+	char want[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		wr_open(&t, IZIN_FMT_CSV);
+		izin_record_clear(r);
+		izin_record_set(r, "v", cases[i].in, strlen(cases[i].in));
+		ck_assert_int_eq(izin_writer_put(t.w, r), 0);
+		snprintf(want, sizeof(want), "v\r\n%s\r\n", cases[i].out);
+		ck_assert_msg(strcmp(wr_text(&t), want) == 0,
+		    "case %zu: got [%s]", i, t.buf);
+		wr_close(&t);
+	}
+	/* Column names are cells too. */
+	wr_open(&t, IZIN_FMT_CSV);
+	izin_record_clear(r);
+	izin_record_set(r, "=cmd|' /C calc'!A0", "1", 1);
+	izin_record_set(r, "ok", "-", 1);
+	ck_assert_int_eq(izin_writer_put(t.w, r), 0);
+	ck_assert_str_eq(wr_text(&t), "'=cmd|' /C calc'!A0,ok\r\n1,'-\r\n");
+	wr_close(&t);
+}
+END_TEST
+
+/* UTF-8 goes out as it is, with no byte order mark, as do other bytes. */
+START_TEST(test_csv_utf8)
+{
+	static const char name[] =
+	    "Nguy\xe1\xbb\x85n V\xc4\x83n An \xe7\x8e\x8b";
+	struct wr t;
+
+	wr_open(&t, IZIN_FMT_CSV);
+	izin_record_set(r, "name", name, strlen(name));
+	izin_record_set(r, "raw", "\xff\xfe", 2);
+	izin_record_set(r, "rtl", "\xe2\x80\xae" "abc", 6);
+	ck_assert_int_eq(izin_writer_put(t.w, r), 0);
+	ck_assert_str_eq(wr_text(&t), "name,raw,rtl\r\n"
+	    "Nguy\xe1\xbb\x85n V\xc4\x83n An \xe7\x8e\x8b,\xff\xfe,"
+	    "\xe2\x80\xae" "abc\r\n");
+	wr_close(&t);
+}
+END_TEST
+
+/* Fixed columns as for TSV; and CSV is never read. */
+START_TEST(test_csv_columns)
+{
+	static const char *const cols[] = { "permit", "state", "@days" };
+	struct wr t;
+	FILE *fp;
+
+	wr_open(&t, IZIN_FMT_CSV);
+	ck_assert_int_eq(izin_writer_columns(t.w, cols, 3), 0);
+	ck_assert_str_eq(wr_text(&t), "permit,state,'@days\r\n");
+	izin_record_set(r, "@days", "12", 2);
+	izin_record_set(r, "permit", "P1", 2);
+	ck_assert_int_eq(izin_writer_put(t.w, r), 0);
+	izin_record_set(r, "extra", "boom", 4);
+	ck_assert_int_eq(izin_writer_put(t.w, r), IZIN_ECOLUMNS);
+	ck_assert_str_eq(wr_text(&t),
+	    "permit,state,'@days\r\nP1,,12\r\n");
+	wr_close(&t);
+
+	fp = fmemopen((void *)"a,b\r\n1,2\r\n", 10, "r");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_ptr_null(izin_reader_new(fp, IZIN_FMT_CSV));
+	fclose(fp);
+	ck_assert_ptr_null(izin_writer_new(stdout, IZIN_FMT_CSV + 1));
+}
+END_TEST
+
+/* Random bytes through the CSV writer and back through the library's own
+ * RFC 4180 reader: the same cells, a formula-like one with its quote. */
+START_TEST(test_csv_random_bytes)
+{
+	static const char *const keys[] = { "a", "b", "c", "d" };
+	static char vals[300][4][40];
+	static size_t lens[300][4];
+	unsigned long seed = 4242;
+	const char *const *cells;
+	const size_t *clens;
+	size_t i, j, k, n;
+	izin_csv *csv;
+	struct wr t;
+	FILE *fp;
+
+	wr_open(&t, IZIN_FMT_CSV);
+	for (i = 0; i < 300; i++) {
+		izin_record_clear(r);
+		for (j = 0; j < 4; j++) {
+			seed = seed * 6364136223846793005UL + 1;
+			lens[i][j] = (seed >> 33) % 40;
+			for (k = 0; k < lens[i][j]; k++) {
+				seed = seed * 6364136223846793005UL + 1;
+				vals[i][j][k] = (seed >> 40) % 4 == 0 ?
+				    ",\"\r\n=+-@\t'"[(seed >> 20) % 10] :
+				    (char)(1 + (seed >> 33) % 255);
+				/* The reader takes a quoted CRLF as LF. */
+				if (k > 0 && vals[i][j][k] == '\n' &&
+				    vals[i][j][k - 1] == '\r')
+					vals[i][j][k] = 'x';
+			}
+			ck_assert_int_eq(izin_record_set(r, keys[j], vals[i][j],
+			    lens[i][j]), 0);
+		}
+		ck_assert_int_eq(izin_writer_put(t.w, r), 0);
+	}
+	wr_text(&t);
+	fp = fmemopen(t.buf, t.len, "r");
+	ck_assert_ptr_nonnull(fp);
+	csv = izin_csv_new(fp);
+	ck_assert_ptr_nonnull(csv);
+	ck_assert_int_eq(izin_csv_next(csv, &cells, &clens, &n), 1);
+	ck_assert_uint_eq(n, 4);
+	for (i = 0; i < 300; i++) {
+		ck_assert_int_eq(izin_csv_next(csv, &cells, &clens, &n), 1);
+		ck_assert_uint_eq(n, 4);
+		for (j = 0; j < 4; j++) {
+			const char *v = vals[i][j];
+			size_t len = lens[i][j], lead;
+
+			lead = len > 0 && strchr("=+-@\t\r", v[0]) != NULL;
+			ck_assert_uint_eq(clens[j], len + lead);
+			if (lead)
+				ck_assert_int_eq(cells[j][0], '\'');
+			ck_assert_mem_eq(cells[j] + lead, v, len);
+		}
+	}
+	ck_assert_int_eq(izin_csv_next(csv, &cells, &clens, &n), 0);
+	izin_csv_free(csv);
+	fclose(fp);
+	wr_close(&t);
+}
+END_TEST
+
 static void
 sample_permit(izin_permit *p)
 {
@@ -1009,7 +1184,10 @@ START_TEST(test_man_example)
 	izin_reader *rj = izin_reader_new(fj, IZIN_FMT_AUTO);
 	izin_record *rec = izin_record_new();
 	izin_permit p;
-	size_t i, la, lb;
+	size_t i, la, lb, n;
+	struct wr t;
+	char csv[1024];
+	FILE *fc;
 	int f;
 
 	ck_assert_int_eq(izin_reader_next(rt, r), 1);
@@ -1028,6 +1206,16 @@ START_TEST(test_man_example)
 		ck_assert_mem_eq(a, b, la);
 	}
 	assert_value(r, "note", "called twice\nno answer");
+	/* And the page's CSV example is what the writer makes of it. */
+	wr_open(&t, IZIN_FMT_CSV);
+	ck_assert_int_eq(izin_writer_put(t.w, r), 0);
+	wr_text(&t);
+	fc = open_data("record-example.csv");
+	n = fread(csv, 1, sizeof(csv), fc);
+	fclose(fc);
+	ck_assert_uint_eq(n, t.len);
+	ck_assert_mem_eq(csv, t.buf, n);
+	wr_close(&t);
 	ck_assert_int_eq(izin_record_to_permit(r, &p, &f), 0);
 	ck_assert_int_eq(izin_permit_check(&p, &f), 0);
 	ck_assert_str_eq(p.office, "KANIM-JKTSEL");
@@ -1120,6 +1308,15 @@ record_suite(void)
 	tcase_add_test(tc, test_writer_columns_invalid);
 	tcase_add_test(tc, test_writer_json_utf8);
 	tcase_add_test(tc, test_writer_eio);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("csv");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_csv_write_exact);
+	tcase_add_test(tc, test_csv_formula_cells);
+	tcase_add_test(tc, test_csv_utf8);
+	tcase_add_test(tc, test_csv_columns);
+	tcase_add_test(tc, test_csv_random_bytes);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("permit");
