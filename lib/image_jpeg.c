@@ -13,6 +13,11 @@
  * whole image: a small file could keep us busy for minutes.  Real ones
  * have about ten; libjpeg-turbo's own TJFLAG_LIMITSCANS stops at 500. */
 #define JPEG_SCANS_MAX 500
+/* Scans times samples: each progressive scan walks every coefficient, so a
+ * tiny file of hundreds of empty scans over a huge frame could hold a
+ * thread for seconds.  Real photos stay far below (12 Mpx, 3 components,
+ * 10 scans is 3.6e8). */
+#define JPEG_SCAN_WORK_MAX 2000000000.0
 
 /* Rows asked of libjpeg at a time. */
 #define JPEG_ROWS 16
@@ -61,7 +66,9 @@ limit_scans(j_common_ptr cinfo)
 {
 	j_decompress_ptr d = (j_decompress_ptr)cinfo;
 
-	if (d->input_scan_number > JPEG_SCANS_MAX) {
+	if (d->input_scan_number > JPEG_SCANS_MAX ||
+	    (double)d->input_scan_number * d->image_width * d->image_height *
+	    d->num_components > JPEG_SCAN_WORK_MAX) {
 		cinfo->err->msg_code = JERR_BAD_SCAN_SCRIPT;
 		cinfo->err->error_exit(cinfo);
 	}

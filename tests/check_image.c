@@ -1677,6 +1677,41 @@ START_TEST(test_threads)
 }
 END_TEST
 
+/* A few KB of empty progressive scans over an 8191x8192 frame: each scan
+ * would walk 67 million coefficients, so the file must be refused for the
+ * work it asks, not decoded for seconds (found while fuzzing). */
+START_TEST(test_jpeg_scan_work)
+{
+	static const unsigned char head[] = {
+		0xff, 0xd8,
+		0xff, 0xc2, 0x00, 0x0b, 0x08, 0x20, 0x00, 0x1f, 0xff, 0x01,
+		0x01, 0x11, 0x00,                           /* SOF2 */
+		0xff, 0xc4, 0x00, 0x14, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 0, 0, 0, 0, 0, 0x00,                  /* DHT: DC 0 */
+	};
+	static const unsigned char dqt[] = { 0xff, 0xdb, 0x00, 0x43, 0x00 };
+	static const unsigned char sos[] = {
+		0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00,
+		0x00,                                       /* + 1 data byte */
+	};
+	unsigned char *buf = malloc(sizeof head + 69 + 499 * sizeof sos + 2);
+	size_t n = 0;
+	izin_image *img = NULL;
+
+	ck_assert_ptr_nonnull(buf);
+	memcpy(buf, head, 2), n = 2;
+	memcpy(buf + n, dqt, sizeof dqt), n += sizeof dqt;
+	memset(buf + n, 1, 64), n += 64;
+	memcpy(buf + n, head + 2, sizeof head - 2), n += sizeof head - 2;
+	for (int i = 0; i < 499; i++)
+		memcpy(buf + n, sos, sizeof sos), n += sizeof sos;
+	buf[n++] = 0xff, buf[n++] = 0xd9;
+	ck_assert_int_eq(izin_image_load(buf, n, &img), IZIN_EIMAGE);
+	ck_assert_ptr_null(img);
+	free(buf);
+}
+END_TEST
+
 static Suite *
 image_suite(void)
 {
@@ -1737,6 +1772,7 @@ image_suite(void)
 	tc = tcase_create("threads");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_threads);
+	tcase_add_test(tc, test_jpeg_scan_work);
 	suite_add_tcase(s, tc);
 	return s;
 }
