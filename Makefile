@@ -20,7 +20,8 @@ PKGS = libqrencode:libqrencode-dev zbar:libzbar-dev libpng:libpng-dev \
        check:check
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS = gcc make pkg-config $(foreach p,$(PKGS),$(word 2,$(subst :, ,$(p)))) \
-           zbar-tools qrencode sqlite3 mandoc imagemagick
+           zbar-tools qrencode sqlite3 mandoc imagemagick clang \
+           libclang-rt-14-dev clang-tools cppcheck valgrind
 
 ifeq ($(SANITIZE),1)
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -28,7 +29,7 @@ SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 endif
 
 # Goals that must work before the dependencies are installed.
-BARE_GOALS = deps check demo bench clean
+BARE_GOALS = deps check memcheck demo bench fuzz clean
 ifneq ($(filter-out $(BARE_GOALS),$(or $(MAKECMDGOALS),all)),)
 MISSING := $(foreach p,$(PKGS),$(if $(shell pkg-config --exists \
 	$(word 1,$(subst :, ,$(p))) && echo y),,$(word 2,$(subst :, ,$(p)))))
@@ -73,6 +74,8 @@ lib/font.o lib/render.o tests/check_render: lib/render_font.h
 lib/scan.o lib/prep.o tests/check_scan: lib/scan_internal.h
 lib/image.o lib/image_load.o lib/image_png.o lib/image_jpeg.o lib/image_pnm.o: \
 	lib/image_internal.h
+lib/log.o lib/log_append.o lib/log_hash.o lib/log_query.o lib/log_record.o \
+	lib/log_verify.o tests/check_log: lib/log_internal.h
 
 lib/libizin.a: $(LIB_OBJ)
 	rm -f $@
@@ -112,6 +115,15 @@ demo: deps
 test: $(BIN) $(TEST_BIN)
 	@sh tests/run.sh $(TEST_BIN)
 
+# The command-line tests with every tool run under valgrind's memcheck
+# (tests/memcheck.sh), always on plain binaries: valgrind and the
+# sanitizers do not mix.
+memcheck: deps
+	@$(MAKE) --no-print-directory memcheck-run SANITIZE=
+
+memcheck-run: $(BIN)
+	@sh tests/memcheck.sh
+
 demo-run: $(BIN)
 	@sh examples/demo.sh
 
@@ -127,8 +139,43 @@ bench: deps
 bench-run: $(BIN) $(BENCH_BIN)
 	@sh tests/bench/bench.sh $(BENCH)
 
+# libFuzzer targets (clang): the library rebuilt with coverage and
+# sanitizers into tests/fuzz/obj/, one binary per tests/fuzz/fuzz_*.c.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_CFLAGS   = -g -O1 -fno-omit-frame-pointer -Ilib \
+                -fsanitize=address,undefined -fno-sanitize-recover=all \
+                $(shell pkg-config --cflags $(PC_LIB) 2>/dev/null)
+FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN = $(FUZZ_SRC:.c=)
+FUZZ_OBJ = $(patsubst lib/%.c,tests/fuzz/obj/%.o,$(LIB_SRC))
+
+tests/fuzz/obj/%.o: lib/%.c $(wildcard lib/*.h)
+	@mkdir -p tests/fuzz/obj
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzzutil.h $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(LIBS)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-run
+
+fuzz-run: $(FUZZ_BIN)
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+
 lint-man:
 	mandoc -Tlint -Wwarning $(MAN)
+
+# Static analysis: cppcheck, then clang's analyser over a clean build in a
+# scratch copy of the tree (so this tree's objects are left alone).
+analyze:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--std=c11 -Ilib --suppress=missingIncludeSystem --inline-suppr lib cmd
+	rm -rf tests/tmp/analyze && mkdir -p tests/tmp/analyze && \
+		cp -r Makefile lib cmd tests/tmp/analyze/ && \
+		$(MAKE) -C tests/tmp/analyze clean >/dev/null && \
+		scan-build --status-bugs -o tests/tmp/analyze/report \
+			$(MAKE) -C tests/tmp/analyze all
 
 install: $(BIN)
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
@@ -144,8 +191,8 @@ uninstall:
 
 clean:
 	rm -f lib/*.o lib/libizin.a cmd/*.o $(BIN) $(TEST_BIN) $(BENCH_BIN) .flags
-	rm -rf tests/tmp
+	rm -rf tests/tmp tests/fuzz/obj $(FUZZ_BIN)
 
 FORCE:
 .SECONDARY:
-.PHONY: all deps check demo bench bench-run test demo-run lint-man install uninstall clean FORCE
+.PHONY: all deps check memcheck memcheck-run demo bench bench-run fuzz fuzz-run analyze test demo-run lint-man install uninstall clean FORCE

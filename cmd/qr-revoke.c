@@ -128,8 +128,10 @@ main(int argc, char *argv[])
 			bad = 1;
 		}
 	}
-	if (bad)
+	if (bad) {
+		free(text);
 		return 1;
+	}
 
 	if (izin_init() != IZIN_OK)
 		izin_errx(2, "%s", izin_strerror(IZIN_ECRYPTO));

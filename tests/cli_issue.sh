@@ -11,20 +11,21 @@ zbar="zbarimg -q --raw -Sdisable -Sqrcode.enable"
 # column N of a TSV register, by header name
 col() { awk -F'\t' -v c="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i; next } { print $k }' "$2"; }
 
-# 200 permits with names of several scripts and quoted commas
-awk 'BEGIN {
+# N (200) permits with names of several scripts and quoted commas
+N=$(scale 200 30)
+awk -v rows="$N" 'BEGIN {
 	print "permit,kind,index,name,nationality,passport,birth,sex,issued,valid_until,sponsor,address"
 	split("ITK ITAS ITAP", k, " ")
 	split("Ana María Souza|王小明|Nguyễn Văn An|O\x27Brien, Patrick|محمد علي|Jean-Luc Picard", n, "|")
-	for (i = 1; i <= 200; i++)
+	for (i = 1; i <= rows; i++)
 		printf "B%05d-K,%s,C312,\"%s %d\",BRA,FX%06d,1980-01-%02d,%s,2026-03-01,2027-02-%02d,\"PT Contoh, Tbk\",Jl. Merdeka %d\n",
 			i, k[i % 3 + 1], n[i % 6 + 1], i, i, i % 28 + 1, substr("MFX", i % 3 + 1, 1), i % 28 + 1, i
 }' > batch.csv
 mkdir cards
-expect 0 "200-row batch issues" qr-issue $key --batch batch.csv -d cards
+expect 0 "$N-row batch issues" qr-issue $key --batch batch.csv -d cards
 cp out.txt register.tsv
-check "register has 200 records and a header" [ "$(wc -l < register.tsv)" -eq 201 ]
-check "200 PNG files written" [ "$(ls cards | grep -c '\.png$')" -eq 200 ]
+check "register has $N records and a header" [ "$(wc -l < register.tsv)" -eq $((N + 1)) ]
+check "$N PNG files written" [ "$(ls cards | grep -c '\.png$')" -eq $N ]
 col file register.tsv > files.txt
 col payload register.tsv > payloads.txt
 # shellcheck disable=SC2046

@@ -158,38 +158,43 @@ expect 0 "--help" report-log --help
 has out.txt "^usage: report-log" "--help prints the usage on stdout"
 
 # a scanner that pauses: what it sent is logged at once, not at the end
-(cat scans.tsv; sleep 2; printf 'z.jpg\tVALID\tP-LATE\tZed\t2026-01-01\t2027-01-01\t\n') |
+# (the pause, like the appenders' below, is longer when quick: a tool
+# under valgrind takes seconds to start)
+(cat scans.tsv; sleep $(scale 2 6); printf 'z.jpg\tVALID\tP-LATE\tZed\t2026-01-01\t2027-01-01\t\n') |
 	report-log -d slow.db $T > slow.out &
-sleep 1
+sleep $(scale 1 4)
 check "a pause commits what came before it" [ "$(rows slow.db)" -eq 4 ]
 wait
 check "the rest follows" [ "$(rows slow.db)" -eq 5 ]
 
-# 8 appenders at once on a new file, each feeding its 10000 in pauses so
-# that their batches interleave
-scans 10000 3000 > tenk.tsv
+# 8 appenders at once on a new file, each feeding its N (10000) records
+# in three parts with pauses so that their batches interleave
+N=$(scale 10000 200) pause=$(scale 0.2 15)
+scans $N $((N * 3 / 10)) > tenk.tsv
 i=1
 while [ $i -le 8 ]; do
-	( (head -n 4001 tenk.tsv; sleep 0.2; sed -n '4002,8001p' tenk.tsv; sleep 0.2; tail -n 2000 tenk.tsv) |
+	( (head -n $((N * 4 / 10 + 1)) tenk.tsv; sleep $pause; sed -n "$((N * 4 / 10 + 2)),$((N * 8 / 10 + 1))p" tenk.tsv; sleep $pause; tail -n $((N * 2 / 10)) tenk.tsv) |
 		report-log -d many.db --reporter "T$i" --reporter-kind officer > /dev/null 2> many$i.err
 	  echo $? > many$i.rc ) &
 	i=$((i + 1))
 done
 wait
 check "8 appenders all exit 0" [ "$(cat many*.rc | sort -u)" = 0 ]
-check "exactly 80000 sightings" [ "$(rows many.db)" -eq 80000 ]
+check "exactly $((8 * N)) sightings" [ "$(rows many.db)" -eq $((8 * N)) ]
 cat many*.err > many.err
 check "no 'database is locked', no message at all" [ ! -s many.err ]
-check "seq is 1 to 80000 without a gap" [ "$(sqlite3 many.db 'SELECT min(seq), max(seq), count(DISTINCT dseq) FROM sighting')" = "1|80000|80000" ]
+check "seq is 1 to $((8 * N)) without a gap" [ "$(sqlite3 many.db 'SELECT min(seq), max(seq), count(DISTINCT dseq) FROM sighting')" = "1|$((8 * N))|$((8 * N))" ]
 check "the batches interleaved" [ "$(sqlite3 many.db 'SELECT count(*) FROM sighting a JOIN sighting b ON b.seq = a.seq + 1 WHERE a.reporter <> b.reporter')" -ge 8 ]
 expect 0 "the shared chain verifies" report-log -d many.db --verify
 
-# kill -9 during a large append: whole batches only, a sound log
-scans 400000 50000 > big.tsv
+# kill -9 during a large append: whole batches (report-log's 50000) only,
+# a sound log.  N (400000) is more than one batch even when quick.
+N=$(scale 400000 100000)
+scans $N 50000 > big.tsv
 report-log -d big.db $T < big.tsv > /dev/null 2> big.err &
 pid=$!
-n=0 tries=0
-while [ "$n" -lt 50000 ] && [ $tries -lt 600 ]; do
+n=0 tries=0 maxtries=$(scale 600 3000)
+while [ "$n" -lt 50000 ] && [ $tries -lt $maxtries ]; do
 	sleep 0.05
 	n=$(sqlite3 big.db 'SELECT count(*) FROM sighting' 2>/dev/null || echo 0)
 	tries=$((tries + 1))
@@ -197,7 +202,7 @@ done
 kill -9 $pid
 wait $pid 2>/dev/null
 n=$(rows big.db)
-check "killed mid-append (after $n of 400000)" [ "$n" -gt 0 ] && [ "$n" -lt 400000 ]
+check "killed mid-append (after $n of $N)" [ "$n" -gt 0 ] && [ "$n" -lt $N ]
 check "only whole batches of 50000" [ $((n % 50000)) -eq 0 ]
 check "PRAGMA integrity_check is ok" [ "$(sqlite3 big.db 'PRAGMA integrity_check')" = ok ]
 expect 0 "--verify after kill -9" report-log -d big.db --verify

@@ -65,8 +65,9 @@ qr-issue -k test-plain.key -o stranger.png --permit 2C11JB0044-K $one > /dev/nul
 expect 1 "a key not in the trust store" qr-scan -T trust stranger.png
 check "UNKNOWN_KEY" [ "$(col status out.txt)" = UNKNOWN_KEY ]
 check "the forged card's claims are still shown" [ "$(col name out.txt)" = Ana ]
-# every one-character change of the payload (a sample of positions)
-n=${#payload}
+# every one-character change of the payload (a sample of positions, every
+# 13th, or every 29th when quick)
+n=${#payload} step=$(scale 13 29)
 bad=0 tried=0 i=4
 while [ $i -le "$n" ]; do
 	c=$(printf '%s' "$payload" | cut -c$i)
@@ -76,7 +77,7 @@ while [ $i -le "$n" ]; do
 	qr-scan -T trust f.png > f.txt 2>/dev/null
 	[ "$(col status f.txt)" = VALID ] && bad=$((bad + 1))
 	tried=$((tried + 1))
-	i=$((i + 13))
+	i=$((i + step))
 done
 check "no one-character change of $tried is VALID" [ "$bad" -eq 0 ]
 qrencode -o garbage.png "IZ:THIS IS NOT A PERMIT"

@@ -244,11 +244,13 @@ has err.txt "^stay-check: odd.tsv:7: malformed record" "a NUL is an error for it
 check "a last line without a newline is read" [ "$(cell out.txt C5 state)" = VALID ]
 
 # Every line judged alone (the library's reader and writer) and in one
-# file (most lines on the fast path) gives the same bytes.
-awk 'BEGIN {
+# file (most lines on the fast path) gives the same bytes.  N (300)
+# records; the quick 40 still hold a bad date and a bad leap day.
+N=$(scale 300 40)
+awk -v rows="$N" 'BEGIN {
 	srand(7)
 	print "permit\tname\tvalid_from\tvalid_until\tstatus\ttime\tnote"
-	for (i = 1; i <= 300; i++) {
+	for (i = 1; i <= rows; i++) {
 		y = 2026 + int(rand() * 1.3); m = 8 + int(rand() * 5); d = 1 + int(rand() * 31)
 		if (i % 37 == 0) { y = 2028; m = 2; d = 29 }
 		st = (i % 11 == 0) ? "bad signature" : "VALID"
@@ -269,11 +271,11 @@ tail -n +2 many.tsv | while IFS= read -r line; do
 	tail -n +2 one.out >> alone.out
 	sed "s/one.tsv:2:/many.tsv:$n:/" one.err >> alone.err
 done
-check "300 records, some bad: exit 2" [ $rc -eq 2 ]
+check "$N records, some bad: exit 2" [ $rc -eq 2 ]
 check "fast path and reader agree on every record" cmp -s alone.out "$(tail -n +2 many.out > many.body; echo many.body)"
 check "and on every message" sh -c 'grep -v "^stay-check: [A-Za-z_ ]* [0-9]" many.err | cmp -s - alone.err'
 check "some lines were bad" [ -s alone.err ]
-check "the summary adds up to 300" [ "$(awk '/^stay-check: [A-Za-z_ ]* [0-9]/ { n += $(NF > 3 && $3 == "records" ? 4 : 3) } END { print n }' many.err)" -eq 300 ]
+check "the summary adds up to $N" [ "$(awk '/^stay-check: [A-Za-z_ ]* [0-9]/ { n += $(NF > 3 && $3 == "records" ? 4 : 3) } END { print n }' many.err)" -eq $N ]
 
 # "Today" is the local date: TZ is honoured.
 for tz in Pacific/Kiritimati Pacific/Pago_Pago Asia/Jayapura; do

@@ -3,7 +3,9 @@
 # run.sh counts them.  Each script works in its own fresh temporary folder.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-PATH="$top/cmd:$PATH"
+# IZIN_BIN: where the tools under test are (tests/memcheck.sh points it
+# at wrappers that run each one under valgrind).
+PATH="${IZIN_BIN:-$top/cmd}:$PATH"
 data="$top/tests/data"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/izin-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -25,4 +27,8 @@ expect() {
 check() { _what=$1; shift; if "$@"; then ok "$_what"; else bad "$_what"; fi; }
 # has FILE REGEX WHAT: assert a file holds a line matching REGEX.
 has() { if grep -q -- "$2" "$1"; then ok "$3"; else bad "$3"; head -n 5 "$1" | sed 's/^/# /'; fi; }
+# scale FULL QUICK: a loop count or input size, QUICK when every tool runs
+# under valgrind (IZIN_MEMCHECK=1), some thirty times slower.  The same
+# assertions run either way; make the assertions use the size too.
+scale() { if [ "${IZIN_MEMCHECK:-}" = 1 ]; then echo "$2"; else echo "$1"; fi; }
 done_testing() { [ "$_bad" -eq 0 ]; }

@@ -1,9 +1,9 @@
 #!/bin/sh
-# Run the unit test binaries given as arguments, then every command-line
-# test script tests/cli_*.sh, and print one closing line of totals.
-# Exit status 1 when anything failed.
+# Run the unit test binaries given as arguments (none: the command-line
+# tests alone), then every command-line test script tests/cli_*.sh, and
+# print one closing line of totals.  Exit status 1 when anything failed.
 top=$(cd "$(dirname "$0")/.." && pwd)
-PATH="$top/cmd:$PATH"
+PATH="${IZIN_BIN:-$top/cmd}:$PATH"
 export PATH
 IZIN_TESTDATA="$top/tests/data"
 export IZIN_TESTDATA
