@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "image_internal.h"
+#include "izin_internal.h"
 
 /* Largest file izin_image_read() takes in: a phone photo is a few MiB, a
  * PNM frame at the pixel limit 192 MiB. */
@@ -70,17 +71,8 @@ izin_image_read(const char *path, izin_image **out)
 	*out = NULL;
 	if (path == NULL)
 		return IZIN_EINVAL;
-	/* O_NONBLOCK: a FIFO is refused below, not waited on. */
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
-		return IZIN_EIO;
-	if (fstat(fd, &st) != 0) {
-		err = IZIN_EIO;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		err = IZIN_ENOTFILE;
-		goto out;
-	}
+	if ((fd = izin_open_regular(path, 0, &st)) < 0)
+		return fd;
 	if ((unsigned long long)st.st_size > IMAGE_FILE_MAX) {
 		err = IZIN_ETOOBIG;
 		goto out;

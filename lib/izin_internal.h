@@ -41,6 +41,15 @@ int izin_trust_verify(const struct izin_trust *t,
 int izin_parse_kid(const char *s, size_t len, uint8_t kid[IZIN_KID_LEN]);
 int izin_unb64(const char *s, size_t len, uint8_t *dst, size_t n);
 
+/* Open a regular file for reading (O_NONBLOCK, so a FIFO is refused, not
+ * waited on; extra open flags such as O_NOFOLLOW in flags) and fstat it
+ * into *st.  The descriptor, or IZIN_EIO (errno kept) or IZIN_ENOTFILE. */
+struct stat;
+int izin_open_regular(const char *path, int flags, struct stat *st);
+/* Read from fd into buf until end of file or max + 1 bytes (so *len >
+ * max tells the file is too long); IZIN_EIO on a read error. */
+int izin_read_all(int fd, char *buf, size_t max, size_t *len);
+
 /* Read a whole small file (at most max bytes) into a new buffer with a
  * NUL after it; caller frees.  IZIN_ELENGTH when it is larger. */
 int izin_read_file(const char *path, size_t max, char **out, size_t *len);

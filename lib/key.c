@@ -441,22 +441,11 @@ read_keyfile(const char *path, char **out, size_t *outlen)
 {
 	struct stat st;
 	char *buf;
-	ssize_t n;
-	size_t len = 0;
-	int fd;
+	int fd, err;
 
 	*out = NULL;
-	/* O_NONBLOCK: a FIFO must be refused, not waited on. */
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0)
-		return IZIN_EIO;
-	if (fstat(fd, &st) != 0) {
-		close(fd);
-		return IZIN_EIO;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return IZIN_ENOTFILE;
-	}
+	if ((fd = izin_open_regular(path, O_NOFOLLOW, &st)) < 0)
+		return fd;
 	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
 		close(fd);
 		return IZIN_EKEYPERM;
@@ -465,24 +454,15 @@ read_keyfile(const char *path, char **out, size_t *outlen)
 		close(fd);
 		return IZIN_ENOMEM;
 	}
-	while (len <= KEYFILE_MAX &&
-	       (n = read(fd, buf + len, KEYFILE_MAX + 1 - len)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			close(fd);
-			sodium_free(buf);
-			return IZIN_EIO;
-		}
-		len += (size_t)n;
-	}
+	err = izin_read_all(fd, buf, KEYFILE_MAX, outlen);
 	close(fd);
-	if (len > KEYFILE_MAX) {
+	if (err == IZIN_OK && *outlen > KEYFILE_MAX)
+		err = IZIN_EKEYFILE;
+	if (err) {
 		sodium_free(buf);
-		return IZIN_EKEYFILE;
+		return err;
 	}
 	*out = buf;
-	*outlen = len;
 	return IZIN_OK;
 }
 

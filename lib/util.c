@@ -8,48 +8,63 @@
 #include "izin_internal.h"
 
 int
+izin_open_regular(const char *path, int flags, struct stat *st)
+{
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | flags)) < 0)
+		return IZIN_EIO;
+	if (fstat(fd, st) != 0) {
+		close(fd);
+		return IZIN_EIO;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		return IZIN_ENOTFILE;
+	}
+	return fd;
+}
+
+int
+izin_read_all(int fd, char *buf, size_t max, size_t *len)
+{
+	ssize_t r;
+
+	*len = 0;
+	while (*len <= max && (r = read(fd, buf + *len, max + 1 - *len)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return IZIN_EIO;
+		*len += (size_t)r;
+	}
+	return IZIN_OK;
+}
+
+int
 izin_read_file(const char *path, size_t max, char **out, size_t *len)
 {
 	struct stat st;
 	char *buf;
-	size_t n = 0;
-	ssize_t r;
-	int fd;
+	int fd, err;
 
 	*out = NULL;
-	/* O_NONBLOCK: a FIFO must be refused, not waited on. */
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
-		return IZIN_EIO;
-	if (fstat(fd, &st) != 0) {
-		close(fd);
-		return IZIN_EIO;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return IZIN_ENOTFILE;
-	}
+	if ((fd = izin_open_regular(path, 0, &st)) < 0)
+		return fd;
 	if ((buf = malloc(max + 2)) == NULL) {
 		close(fd);
 		return IZIN_ENOMEM;
 	}
-	while (n <= max && (r = read(fd, buf + n, max + 1 - n)) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			close(fd);
-			free(buf);
-			return IZIN_EIO;
-		}
-		n += (size_t)r;
-	}
+	err = izin_read_all(fd, buf, max, len);
 	close(fd);
-	if (n > max) {
+	if (err == IZIN_OK && *len > max)
+		err = IZIN_ELENGTH;
+	if (err) {
 		free(buf);
-		return IZIN_ELENGTH;
+		return err;
 	}
-	buf[n] = '\0';
+	buf[*len] = '\0';
 	*out = buf;
-	*len = n;
 	return IZIN_OK;
 }
 
