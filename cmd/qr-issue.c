@@ -86,16 +86,6 @@ static const char help_text[] = "\n"
 	"(default issued) --valid-until --office (default the key's)\n"
 	"--sponsor --address.\n";
 
-static long
-num_arg(const char *opt, const char *s, long min, long max)
-{
-	long v;
-	if (izin_parse_long(s, min, max, &v) != IZIN_OK)
-		izin_errx(2, "%s: '%s' is not a number from %ld to %ld", opt, s,
-		          min, max);
-	return v;
-}
-
 /* A permit number as a file name: only A-Z 0-9 - stay, so no number can
  * name a path outside the folder ('/' is allowed in permit numbers). */
 static void
@@ -654,13 +644,13 @@ main(int argc, char *argv[])
 				izin_errx(2, "-l: level is L, M, Q or H");
 			o.level = (int)(strchr("LMQH", optarg[0]) - "LMQH");
 			break;
-		case 's': o.render.scale = (int)num_arg("-s", optarg, 1, 64); break;
-		case 'm': o.render.margin = (int)num_arg("-m", optarg, 0, 64); break;
+		case 's': o.render.scale = (int)izin_num_arg("-s", optarg, 1, 64); break;
+		case 'm': o.render.margin = (int)izin_num_arg("-m", optarg, 0, 64); break;
 		case OPT_LABEL: o.label = 1; break;
 		case 'f': o.force = 1; break;
 		case OPT_JSON: o.json = 1; break;
 		case OPT_CSV: o.csv = 1; break;
-		case 'j': o.jobs = (int)num_arg("-j", optarg, 1, 64); break;
+		case 'j': o.jobs = (int)izin_num_arg("-j", optarg, 1, 64); break;
 		case 'n': o.dry = 1; break;
 		case 'h': izin_help(synopsis, help_text);
 		case 'V': izin_version();

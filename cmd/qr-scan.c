@@ -193,30 +193,8 @@ set(izin_record *rec, const char *key, const char *val, size_t len)
 static size_t
 utf8_char(const unsigned char *s, size_t left)
 {
-	unsigned long c;
-	size_t n;
-
-	if (s[0] < 0x80)
-		return s[0] != 0;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 1, c = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 2, c = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 3, c = s[0] & 0x07;
-	else
-		return 0;
-	if (left <= n)
-		return 0;
-	for (size_t i = 1; i <= n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 2 && c < 0x800) || (n == 3 && c < 0x10000) ||
-	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-		return 0;
-	return n + 1;
+	uint32_t cp;
+	return s[0] == 0 ? 0 : izin_utf8_char(s, left, &cp);
 }
 
 /*
@@ -376,7 +354,6 @@ main(int argc, char *argv[])
 	izin_revoked *revoked = NULL;
 	izin_writer *w = NULL;
 	izin_record *rec = NULL;
-	long v;
 
 	izin_setprogname(argv[0]);
 	while ((ch = getopt_long(argc, argv, "T:R:j:hV", longopts, NULL)) != -1) {
@@ -395,10 +372,7 @@ main(int argc, char *argv[])
 		case OPT_CSV: csv = 1; break;
 		case OPT_RAW: c.raw = 1; break;
 		case 'j':
-			if (izin_parse_long(optarg, 1, 64, &v) != IZIN_OK)
-				izin_errx(2, "-j: '%s' is not a number from 1 to 64",
-				          optarg);
-			jobs = (int)v;
+			jobs = (int)izin_num_arg("-j", optarg, 1, 64);
 			break;
 		case 'h': izin_help(synopsis, help_text);
 		case 'V': izin_version();

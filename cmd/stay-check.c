@@ -122,17 +122,6 @@ struct src {
 	                         * -1 to append after the last column */
 };
 
-static long
-num_arg(const char *opt, const char *s, long min, long max)
-{
-	long v;
-
-	if (izin_parse_long(s, min, max, &v) != IZIN_OK)
-		izin_errx(2, "%s: '%s' is not a number from %ld to %ld", opt, s,
-		          min, max);
-	return v;
-}
-
 static unsigned
 states_arg(const char *s)
 {
@@ -850,14 +839,14 @@ main(int argc, char *argv[])
 				          "YYYY-MM-DD, 1900-2199)", optarg);
 			break;
 		case 'w':
-			o.rules.warn_days = (int)num_arg("-w", optarg, 0, 100000);
+			o.rules.warn_days = (int)izin_num_arg("-w", optarg, 0, 100000);
 			break;
 		case OPT_DEPORT:
-			o.rules.deport_after = (int)num_arg("--deport-after",
+			o.rules.deport_after = (int)izin_num_arg("--deport-after",
 			    optarg, 1, 100000);
 			break;
 		case OPT_FEE:
-			o.rules.fee_per_day = num_arg("--fee-per-day", optarg, 0,
+			o.rules.fee_per_day = izin_num_arg("--fee-per-day", optarg, 0,
 			    1000000000000L);
 			break;
 		case 'o': o.only |= states_arg(optarg); break;

@@ -86,6 +86,17 @@ izin_version(void)
 	exit(izin_close_stdout() ? 2 : 0);
 }
 
+long
+izin_num_arg(const char *opt, const char *s, long min, long max)
+{
+	long v;
+
+	if (izin_parse_long(s, min, max, &v) != IZIN_OK)
+		izin_errx(2, "%s: '%s' is not a number from %ld to %ld", opt, s,
+		          min, max);
+	return v;
+}
+
 int
 izin_parse_long(const char *s, long min, long max, long *out)
 {

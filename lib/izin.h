@@ -93,6 +93,13 @@ void izin_date_format(izin_date date, char buf[IZIN_DATE_LEN + 1]);
 /* 1 when year y is a Gregorian leap year. */
 int izin_leap_year(int y);
 
+/* ---- UTF-8 ------------------------------------------------------------ */
+
+/* Length (1-4) of the strict UTF-8 character at s, which has left > 0
+ * bytes, its code point to *cp; 0 when s holds no whole valid character
+ * (overlong forms, surrogates and code points above U+10FFFF are not). */
+size_t izin_utf8_char(const unsigned char *s, size_t left, uint32_t *cp);
+
 /* ---- Base45 (RFC 9285) ------------------------------------------------ */
 
 /* Characters needed for n bytes (without a NUL). */
@@ -757,6 +764,8 @@ void izin_help(const char *synopsis, const char *body)
 	__attribute__((noreturn));
 /* --version: "prog (izin) VERSION" on stdout, then exit. */
 void izin_version(void) __attribute__((noreturn));
+/* An option's number in [min, max], or exit(2) naming the option. */
+long izin_num_arg(const char *opt, const char *s, long min, long max);
 /* Parse a whole decimal number in [min, max]: IZIN_EINVAL otherwise. */
 int izin_parse_long(const char *s, long min, long max, long *out);
 /* Flush and close stdout; 0, or IZIN_EIO when anything written to it was

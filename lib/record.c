@@ -984,39 +984,12 @@ put_line(izin_writer *w, const izin_record *r)
 static int
 utf8_valid(const char *str, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)str, *end = s + len;
-	unsigned long c;
-	size_t n, i;
+	const unsigned char *s = (const unsigned char *)str;
+	uint32_t cp;
 
-	while (s < end) {
-		if (*s < 0x80) {
-			s++;
-			continue;
-		}
-		if (*s >= 0xc2 && *s <= 0xdf) {
-			n = 1;
-			c = *s & 0x1f;
-		} else if (*s >= 0xe0 && *s <= 0xef) {
-			n = 2;
-			c = *s & 0x0f;
-		} else if (*s >= 0xf0 && *s <= 0xf4) {
-			n = 3;
-			c = *s & 0x07;
-		} else {
+	for (size_t i = 0, n; i < len; i += n)
+		if ((n = izin_utf8_char(s + i, len - i, &cp)) == 0)
 			return 0;
-		}
-		if ((size_t)(end - s) <= n)
-			return 0;
-		for (i = 1; i <= n; i++) {
-			if ((s[i] & 0xc0) != 0x80)
-				return 0;
-			c = c << 6 | (s[i] & 0x3f);
-		}
-		if ((n == 2 && c < 0x800) || (n == 3 && c < 0x10000) ||
-		    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-			return 0;
-		s += n + 1;
-	}
 	return 1;
 }
 
