@@ -84,7 +84,7 @@ lib/libizin.a: $(LIB_OBJ)
 cmd/%: cmd/%.o lib/libizin.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $< lib/libizin.a $(LIBS)
 
-tests/check_%: tests/check_%.c tests/check_util.h lib/libizin.a .flags
+tests/check_%: tests/check_%.c tests/check_util.h tests/fixture.h lib/libizin.a .flags
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -o $@ $< lib/libizin.a \
 		$(ALL_LDFLAGS) $(CHECK_LIBS) $(LIBS)
 

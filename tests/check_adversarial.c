@@ -29,6 +29,7 @@
 #include <sqlite3.h>
 
 #include "check_util.h"
+#include "fixture.h"
 #include "izin_internal.h"
 
 extern char **environ;
@@ -49,28 +50,6 @@ static izin_permit typ;
 static char typ_text[IZIN_TEXT_MAX + 1];
 static uint8_t typ_body[IZIN_BODY_MAX], typ_sig[IZIN_SIG_LEN];
 static size_t typ_len;
-
-static const char *const typical[IZIN_F_COUNT] = {
-	"2C11JB0042-K", "ITAS", "E33G", "Johannes Wilhelm van der Bergh",
-	"NLD", "NX8K2L4P1", "1985-03-14", "M", "2026-11-20", "2026-11-20",
-	"2027-11-19", "KANIM-JKTSEL", "PT Mitra Teknik Nusantara",
-	"Jl. Kemang Raya No. 12, Jakarta Selatan"
-};
-
-static izin_date
-ymd(int y, int m, int d)
-{
-	return izin_date_from_ymd(y, m, d);
-}
-
-static void
-fill(izin_permit *p)
-{
-	memset(p, 0, sizeof *p);
-	for (int f = 0; f < IZIN_F_COUNT; f++)
-		ck_assert_int_eq(izin_permit_set(p, f, typical[f],
-		                                 strlen(typical[f])), 0);
-}
 
 /* "IZ:" and the Base45 of body and signature. */
 static size_t
@@ -133,14 +112,14 @@ struct forgery {
 static void
 typical_forgery(struct forgery *f)
 {
-	f->code[0] = typical[IZIN_F_PERMIT];
-	f->code[1] = typical[IZIN_F_INDEX];
-	f->code[2] = typical[IZIN_F_NATIONALITY];
-	f->code[3] = typical[IZIN_F_PASSPORT];
-	f->code[4] = typical[IZIN_F_OFFICE];
-	f->text[0] = typical[IZIN_F_NAME];
-	f->text[1] = typical[IZIN_F_SPONSOR];
-	f->text[2] = typical[IZIN_F_ADDRESS];
+	f->code[0] = typical_long[IZIN_F_PERMIT];
+	f->code[1] = typical_long[IZIN_F_INDEX];
+	f->code[2] = typical_long[IZIN_F_NATIONALITY];
+	f->code[3] = typical_long[IZIN_F_PASSPORT];
+	f->code[4] = typical_long[IZIN_F_OFFICE];
+	f->text[0] = typical_long[IZIN_F_NAME];
+	f->text[1] = typical_long[IZIN_F_SPONSOR];
+	f->text[2] = typical_long[IZIN_F_ADDRESS];
 	for (int i = 0; i < 3; i++)
 		f->len[i] = strlen(f->text[i]);
 }
@@ -224,12 +203,10 @@ lib_setup(void)
 	uint8_t raw[IZIN_SEALED_MAX + 2];
 
 	ck_assert_int_eq(izin_init(), 0);
-	ck_assert_int_eq(izin_seckey_generate("KANIM-JKTSEL", ymd(2020, 1, 1),
-	                                      ymd(2030, 12, 31), &sk), 0);
-	izin_seckey_public(sk, &pub);
-	ck_assert_ptr_nonnull(trust = izin_trust_new());
-	ck_assert_int_eq(izin_trust_add(trust, &pub), 0);
-	fill(&typ);
+	sk = gen("KANIM-JKTSEL", ymd(2020, 1, 1), ymd(2030, 12, 31));
+	pub = pub_of(sk);
+	trust = trust_of(sk);
+	fill_long(&typ);
 	n = izin_seal(sk, &typ, typ_text, &field);
 	ck_assert_int_gt(n, 0);
 	ck_assert_int_eq(izin_base45_decode(typ_text + IZIN_PREFIX_LEN,
@@ -327,7 +304,7 @@ START_TEST(signature_copied_from_other_permit)
 	size_t len, blen;
 	int field;
 
-	fill(&b);
+	fill_long(&b);
 	ck_assert_int_eq(izin_permit_set(&b, IZIN_F_PERMIT, "2C11JB0099-K",
 	                                 12), 0);
 	ck_assert_int_gt(izin_seal(sk, &b, tb, &field), 0);
@@ -387,8 +364,7 @@ START_TEST(second_key_claims_first_key_id)
 	char text[FORGED_TEXT];
 	int field, n, i;
 
-	ck_assert_int_eq(izin_seckey_generate("KANIM-JKTSEL", ymd(2020, 1, 1),
-	                                      ymd(2030, 12, 31), &k2), 0);
+	k2 = gen("KANIM-JKTSEL", ymd(2020, 1, 1), ymd(2030, 12, 31));
 	/* A body naming the first key, signed by the second. */
 	n = izin_permit_encode(&typ, pub.kid, body);
 	sign_body(k2, body, (size_t)n, sig);
@@ -433,8 +409,7 @@ START_TEST(key_used_after_window)
 	unsigned long line;
 	int field, n;
 
-	ck_assert_int_eq(izin_seckey_generate("KANIM-JKTSEL", ymd(2020, 1, 1),
-	                                      ymd(2025, 12, 31), &w), 0);
+	w = gen("KANIM-JKTSEL", ymd(2020, 1, 1), ymd(2025, 12, 31));
 	izin_seckey_public(w, &wp);
 	ck_assert_ptr_nonnull(t = izin_trust_new());
 	ck_assert_int_eq(izin_trust_add(t, &wp), 0);
@@ -581,8 +556,7 @@ START_TEST(revocation_list_forged)
 	char *list;
 	size_t len, count;
 
-	ck_assert_int_eq(izin_seckey_generate("KANIM-JKTSEL", ymd(2020, 1, 1),
-	                                      ymd(2030, 12, 31), &other), 0);
+	other = gen("KANIM-JKTSEL", ymd(2020, 1, 1), ymd(2030, 12, 31));
 	ck_assert_int_eq(izin_list_sign(other, IZIN_REVOKED_KIND,
 	                                ymd(2026, 11, 22), "A1\n", 3, &list,
 	                                &len), 0);

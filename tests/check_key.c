@@ -18,58 +18,13 @@
 #include <sodium.h>
 
 #include "check_util.h"
+#include "fixture.h"
 #include "izin_internal.h"
 
 #define PASS "correct horse battery staple"
 #define PASSLEN (sizeof PASS - 1)
 
-static const char *const typical[IZIN_F_COUNT] = {
-	[IZIN_F_PERMIT] = "2C11JB0042-K",
-	[IZIN_F_KIND] = "ITAS",
-	[IZIN_F_INDEX] = "E33G",
-	[IZIN_F_NAME] = "Ana María Souza",
-	[IZIN_F_NATIONALITY] = "BRA",
-	[IZIN_F_PASSPORT] = "FX123456",
-	[IZIN_F_BIRTH] = "1990-05-17",
-	[IZIN_F_SEX] = "F",
-	[IZIN_F_ISSUED] = "2026-03-01",
-	[IZIN_F_VALID_FROM] = "2026-03-01",
-	[IZIN_F_VALID_UNTIL] = "2027-02-28",
-	[IZIN_F_OFFICE] = NULL,             /* the key's office */
-	[IZIN_F_SPONSOR] = "PT Contoh",
-	[IZIN_F_ADDRESS] = "Jl. Merdeka 1, Bandung"
-};
-
 static char tmpdir[64];
-
-static izin_date
-ymd(int y, int m, int d)
-{
-	return izin_date_from_ymd(y, m, d);
-}
-
-static void
-fill_permit(izin_permit *p, const char *office)
-{
-	memset(p, 0, sizeof *p);
-	for (int f = 0; f < IZIN_F_COUNT; f++) {
-		const char *v = f == IZIN_F_OFFICE ? office : typical[f];
-		int rc = izin_permit_set(p, f, v, strlen(v));
-		ck_assert_msg(rc == IZIN_OK, "field %s: %s", izin_field_name(f),
-		    izin_strerror(rc));
-	}
-}
-
-static izin_seckey *
-gen(const char *office, izin_date from, izin_date until)
-{
-	izin_seckey *sk = NULL;
-
-	ck_assert_int_eq(izin_seckey_generate(office, from, until, &sk),
-	    IZIN_OK);
-	ck_assert_ptr_nonnull(sk);
-	return sk;
-}
 
 static void
 assert_same_pub(const izin_pubkey *a, const izin_pubkey *b)

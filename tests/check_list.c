@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "check_util.h"
+#include "fixture.h"
 #include "izin_internal.h"
 
 #define BODY "2C11JB0042-K\n2C11JB0043-K\n# withdrawn 2026-03-01\n" \
@@ -18,22 +19,6 @@ static izin_trust *trust;
 static char *text;              /* BODY signed as "revoked" on 2026-03-01 */
 static size_t textlen;
 
-static izin_date
-ymd(int y, int m, int d)
-{
-	return izin_date_from_ymd(y, m, d);
-}
-
-static izin_seckey *
-gen(izin_date from, izin_date until)
-{
-	izin_seckey *k = NULL;
-
-	ck_assert_int_eq(izin_seckey_generate("JKTSEL", from, until, &k),
-	    IZIN_OK);
-	return k;
-}
-
 static void
 setup(void)
 {
@@ -44,7 +29,7 @@ setup(void)
 	/* A key id with a letter in it, so that its case can be changed,
 	 * and a signature with a '/' in it (signatures are deterministic). */
 	for (;;) {
-		sk = gen(ymd(2020, 1, 1), ymd(2099, 12, 31));
+		sk = gen("JKTSEL", ymd(2020, 1, 1), ymd(2099, 12, 31));
 		izin_seckey_public(sk, &pub);
 		izin_kid_format(pub.kid, hex);
 		rc = izin_list_sign(sk, "revoked", ymd(2026, 3, 1), BODY,
@@ -57,8 +42,7 @@ setup(void)
 		free(text);
 		izin_seckey_free(sk);
 	}
-	ck_assert_ptr_nonnull(trust = izin_trust_new());
-	ck_assert_int_eq(izin_trust_add(trust, &pub), IZIN_OK);
+	trust = trust_of(sk);
 }
 
 static void
@@ -411,7 +395,7 @@ START_TEST(test_unknown_key)
 	size_t len2;
 
 	do {
-		other = gen(ymd(2020, 1, 1), ymd(2099, 12, 31));
+		other = gen("JKTSEL", ymd(2020, 1, 1), ymd(2099, 12, 31));
 		izin_seckey_public(other, &opub);
 		if (memcmp(opub.kid, pub.kid, IZIN_KID_LEN) != 0)
 			break;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "check_util.h"
+#include "fixture.h"
 #include "izin.h"
 
 static izin_seckey *sk;
@@ -13,15 +14,9 @@ static izin_trust *trust;
 static void
 setup(void)
 {
-	izin_pubkey pub;
-
 	ck_assert_int_eq(izin_init(), 0);
-	ck_assert_int_eq(izin_seckey_generate("JKT", izin_date_from_ymd(2026, 1, 1),
-	                                      izin_date_from_ymd(2027, 12, 31),
-	                                      &sk), 0);
-	izin_seckey_public(sk, &pub);
-	trust = izin_trust_new();
-	izin_trust_add(trust, &pub);
+	sk = gen("JKT", ymd(2026, 1, 1), ymd(2027, 12, 31));
+	trust = trust_of(sk);
 }
 
 static void
@@ -36,7 +31,7 @@ sign(const char *body, size_t *len)
 {
 	char *out;
 	ck_assert_int_eq(izin_list_sign(sk, IZIN_REVOKED_KIND,
-	                                izin_date_from_ymd(2026, 11, 22), body,
+	                                ymd(2026, 11, 22), body,
 	                                strlen(body), &out, len), 0);
 	return out;
 }
@@ -135,7 +130,7 @@ START_TEST(other_kind)
 	size_t len;
 	izin_revoked *r = izin_revoked_new();
 
-	ck_assert_int_eq(izin_list_sign(sk, "trust", izin_date_from_ymd(2026, 11, 22),
+	ck_assert_int_eq(izin_list_sign(sk, "trust", ymd(2026, 11, 22),
 	                                "A1\n", 3, &text, &len), 0);
 	ck_assert_int_eq(izin_revoked_load(r, trust, text, len, NULL),
 	                 IZIN_ELISTKIND);

@@ -6,6 +6,7 @@
 #include <qrencode.h>
 
 #include "check_util.h"
+#include "fixture.h"
 #include "izin_internal.h"
 #include "permit_gen.h"
 
@@ -13,25 +14,14 @@ static izin_seckey *sk;
 static izin_trust *trust;
 static izin_date from, until;
 
-static const char *const typical[IZIN_F_COUNT] = {
-	"2C11JB0042-K", "ITAS", "E33G", "Johannes Wilhelm van der Bergh",
-	"NLD", "NX8K2L4P1", "1985-03-14", "M", "2026-11-20", "2026-11-20",
-	"2027-11-19", "KANIM-JKTSEL", "PT Mitra Teknik Nusantara",
-	"Jl. Kemang Raya No. 12, Jakarta Selatan"
-};
-
 static void
 setup(void)
 {
-	izin_pubkey pub;
-
 	ck_assert_int_eq(izin_init(), 0);
-	from = izin_date_from_ymd(2020, 1, 1);
-	until = izin_date_from_ymd(2030, 12, 31);
-	ck_assert_int_eq(izin_seckey_generate("KANIM-JKTSEL", from, until, &sk), 0);
-	trust = izin_trust_new();
-	izin_seckey_public(sk, &pub);
-	ck_assert_int_eq(izin_trust_add(trust, &pub), 0);
+	from = ymd(2020, 1, 1);
+	until = ymd(2030, 12, 31);
+	sk = gen("KANIM-JKTSEL", from, until);
+	trust = trust_of(sk);
 }
 
 static void
@@ -41,20 +31,11 @@ teardown(void)
 	izin_trust_free(trust);
 }
 
-static void
-fill(izin_permit *p)
-{
-	memset(p, 0, sizeof *p);
-	for (int f = 0; f < IZIN_F_COUNT; f++)
-		ck_assert_int_eq(izin_permit_set(p, f, typical[f],
-		                                 strlen(typical[f])), 0);
-}
-
 static int
 seal_typical(char *text, izin_permit *p)
 {
 	int field, n;
-	fill(p);
+	fill_long(p);
 	n = izin_seal(sk, p, text, &field);
 	ck_assert_int_gt(n, 0);
 	return n;
@@ -216,9 +197,8 @@ START_TEST(unknown_key)
 	uint8_t kid[IZIN_KID_LEN];
 	int field, n;
 
-	ck_assert_int_eq(izin_seckey_generate("KANIM-JKTSEL", from, until,
-	                                      &other), 0);
-	fill(&p);
+	other = gen("KANIM-JKTSEL", from, until);
+	fill_long(&p);
 	n = izin_seal(other, &p, text, &field);
 	ck_assert_int_gt(n, 0);
 	/* The rare shared 2-byte id makes it a bad signature instead. */
@@ -240,7 +220,7 @@ START_TEST(key_window_and_office)
 
 	/* The same key, trusted only for permits issued before 2026. */
 	izin_seckey_public(sk, &pub);
-	pub.valid_until = izin_date_from_ymd(2025, 12, 31);
+	pub.valid_until = ymd(2025, 12, 31);
 	t = izin_trust_new();
 	izin_trust_add(t, &pub);
 	ck_assert_int_eq(izin_open(t, text, (size_t)n, &q, NULL, &field),
@@ -257,15 +237,15 @@ START_TEST(key_window_and_office)
 	izin_trust_free(t);
 
 	/* Sealing refuses the same things. */
-	fill(&p);
+	fill_long(&p);
 	izin_permit_set(&p, IZIN_F_ISSUED, "2031-01-01", 10);
 	izin_permit_set(&p, IZIN_F_VALID_UNTIL, "2032-01-01", 10);
 	ck_assert_int_eq(izin_seal(sk, &p, text, &field), IZIN_EKEYWINDOW);
-	fill(&p);
+	fill_long(&p);
 	izin_permit_set(&p, IZIN_F_OFFICE, "KANIM-SBY", 9);
 	ck_assert_int_eq(izin_seal(sk, &p, text, &field), IZIN_EOFFICE);
 	ck_assert_int_eq(field, IZIN_F_OFFICE);
-	fill(&p);
+	fill_long(&p);
 	p.sex = 'Q';
 	ck_assert_int_eq(izin_seal(sk, &p, text, &field), IZIN_ESEX);
 	ck_assert_int_eq(field, IZIN_F_SEX);

@@ -11,68 +11,15 @@
 #include <unistd.h>
 
 #include "check_util.h"
+#include "fixture.h"
 #include "izin_internal.h"
 
-static const char *const typical[IZIN_F_COUNT] = {
-	[IZIN_F_PERMIT] = "2C11JB0042-K",
-	[IZIN_F_KIND] = "ITAS",
-	[IZIN_F_INDEX] = "E33G",
-	[IZIN_F_NAME] = "Ana María Souza",
-	[IZIN_F_NATIONALITY] = "BRA",
-	[IZIN_F_PASSPORT] = "FX123456",
-	[IZIN_F_BIRTH] = "1990-05-17",
-	[IZIN_F_SEX] = "F",
-	[IZIN_F_ISSUED] = "2026-03-01",
-	[IZIN_F_VALID_FROM] = "2026-03-01",
-	[IZIN_F_VALID_UNTIL] = "2027-02-28",
-	[IZIN_F_OFFICE] = NULL,             /* the key's office */
-	[IZIN_F_SPONSOR] = "PT Contoh",
-	[IZIN_F_ADDRESS] = "Jl. Merdeka 1, Bandung"
-};
-
 static char tmpdir[64];
-
-static izin_date
-ymd(int y, int m, int d)
-{
-	return izin_date_from_ymd(y, m, d);
-}
-
-static void
-fill_permit(izin_permit *p, const char *office)
-{
-	memset(p, 0, sizeof *p);
-	for (int f = 0; f < IZIN_F_COUNT; f++) {
-		const char *v = f == IZIN_F_OFFICE ? office : typical[f];
-		int rc = izin_permit_set(p, f, v, strlen(v));
-		ck_assert_msg(rc == IZIN_OK, "field %s: %s", izin_field_name(f),
-		    izin_strerror(rc));
-	}
-}
-
-static izin_seckey *
-gen(const char *office, izin_date from, izin_date until)
-{
-	izin_seckey *sk = NULL;
-
-	ck_assert_int_eq(izin_seckey_generate(office, from, until, &sk),
-	    IZIN_OK);
-	return sk;
-}
 
 static izin_seckey *
 gen_default(void)
 {
 	return gen("JKTSEL", ymd(2020, 1, 1), ymd(2099, 12, 31));
-}
-
-static izin_pubkey
-pub_of(const izin_seckey *sk)
-{
-	izin_pubkey pub;
-
-	izin_seckey_public(sk, &pub);
-	return pub;
 }
 
 /* Seal the typical permit (issued 2026-03-01, the key's office); returns
