@@ -15,44 +15,7 @@
 #include "izin_internal.h"
 #include "render_font.h"
 #include "check_util.h"
-
-#define AN_SET "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
-
-/* A payload-like text: "IZ:" and len - 3 characters drawn from the
- * alphanumeric set by a fixed generator. */
-static char *
-payload(size_t len, unsigned seed)
-{
-	char *s = malloc(len + 1);
-	size_t i;
-
-	ck_assert_ptr_nonnull(s);
-	for (i = 0; i < len; i++) {
-		seed = seed * 1103515245u + 12345u;
-		s[i] = AN_SET[(seed >> 16) % 45];
-	}
-	if (len >= 3)
-		memcpy(s, "IZ:", 3);
-	s[len] = '\0';
-	return s;
-}
-
-static izin_qr *
-encode(const char *text, int level)
-{
-	izin_qr *qr;
-
-	ck_assert_int_eq(izin_qr_encode(text, strlen(text), level, &qr), 0);
-	ck_assert_ptr_nonnull(qr);
-	return qr;
-}
-
-static int
-dark(const izin_qr *qr, int x, int y)
-{
-	return x >= 0 && y >= 0 && x < qr->width && y < qr->width &&
-	    qr->modules[(size_t)y * qr->width + x];
-}
+#include "fixture.h"
 
 /* ---- QR encoding ---- */
 
@@ -75,7 +38,7 @@ START_TEST(test_encode_payload)
 			for (x = 0; x < 7; x++) {
 				ring = abs(x - 3) > abs(y - 3) ? abs(x - 3) :
 				    abs(y - 3);
-				ck_assert_int_eq(dark(qr, c[i][0] + x,
+				ck_assert_int_eq(qr_dark(qr, c[i][0] + x,
 				    c[i][1] + y), ring != 2);
 			}
 	izin_qr_free(qr);
@@ -216,7 +179,7 @@ check_code(const struct gray *g, const izin_qr *qr, int scale, int margin,
 		for (x = 0; x < g->w; x++) {
 			want = 255;
 			if (x >= ox && x < ox + n * scale &&
-			    dark(qr, (x - ox) / scale - margin,
+			    qr_dark(qr, (x - ox) / scale - margin,
 			    y / scale - margin))
 				want = 0;
 			if (g->px[(size_t)y * g->w + x] != want)
@@ -613,7 +576,7 @@ START_TEST(test_svg_runs)
 		x = x / s - o.margin;
 		y = y / s - o.margin;
 		for (k = 0; k < w / s; k++) {
-			ck_assert(dark(qr, (int)(x + k), (int)y));
+			ck_assert(qr_dark(qr, (int)(x + k), (int)y));
 			seen[y * qr->width + x + k]++;
 		}
 		sum += w / s;
@@ -710,9 +673,9 @@ START_TEST(test_utf8_blocks)
 		for (x = 0; x < n; x++) {
 			b = block(&p);
 			ck_assert_int_ge(b, 0);
-			ck_assert_int_eq(b & 1, dark(qr, x - o.margin,
+			ck_assert_int_eq(b & 1, qr_dark(qr, x - o.margin,
 			    y - o.margin));
-			ck_assert_int_eq(b >> 1, dark(qr, x - o.margin,
+			ck_assert_int_eq(b >> 1, qr_dark(qr, x - o.margin,
 			    y + 1 - o.margin));
 		}
 		ck_assert_int_eq(*p++, '\n');

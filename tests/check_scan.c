@@ -15,81 +15,7 @@
 #include "izin.h"
 #include "scan_internal.h"
 #include "check_util.h"
-
-#define AN_SET "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
-
-/* A payload-like text: "IZ:" and len - 3 characters drawn from the
- * alphanumeric set by a fixed generator. */
-static char *
-payload(size_t len, unsigned seed)
-{
-	char *s = malloc(len + 1);
-	size_t i;
-
-	ck_assert_ptr_nonnull(s);
-	for (i = 0; i < len; i++) {
-		seed = seed * 1103515245u + 12345u;
-		s[i] = AN_SET[(seed >> 16) % 45];
-	}
-	if (len >= 3)
-		memcpy(s, "IZ:", 3);
-	s[len] = '\0';
-	return s;
-}
-
-static izin_image *
-blank(int w, int h, int value)
-{
-	izin_image *im;
-
-	ck_assert_int_eq(izin_image_new(w, h, &im), 0);
-	memset(im->gray, value, (size_t)w * h);
-	return im;
-}
-
-/* Draw width x width modules (1 dark) at x0, y0, scale pixels each, with
- * a quiet zone of margin modules: dark modules ink, the rest paper. */
-static void
-draw_modules(izin_image *im, const unsigned char *mod, int width, int x0,
-             int y0, int scale, int margin, int ink, int paper)
-{
-	int n = (width + 2 * margin) * scale, x, y, mx, my, v;
-
-	ck_assert_int_le(x0 + n, im->width);
-	ck_assert_int_le(y0 + n, im->height);
-	for (y = 0; y < n; y++)
-		for (x = 0; x < n; x++) {
-			mx = x / scale - margin;
-			my = y / scale - margin;
-			v = mx >= 0 && my >= 0 && mx < width && my < width &&
-			    (mod[my * width + mx] & 1) ? ink : paper;
-			im->gray[(size_t)(y0 + y) * im->width + x0 + x] =
-			    (unsigned char)v;
-		}
-}
-
-static izin_qr *
-encode(const char *text)
-{
-	izin_qr *qr;
-
-	ck_assert_int_eq(izin_qr_encode(text, strlen(text), IZIN_ECC_M, &qr),
-	    0);
-	return qr;
-}
-
-/* An image holding one code, black on white, scale 4, margin 4. */
-static izin_image *
-card(const char *text, int scale, int margin)
-{
-	izin_qr *qr = encode(text);
-	int n = (qr->width + 2 * margin) * scale;
-	izin_image *im = blank(n, n, 255);
-
-	draw_modules(im, qr->modules, qr->width, 0, 0, scale, margin, 0, 255);
-	izin_qr_free(qr);
-	return im;
-}
+#include "fixture.h"
 
 /* The index of text among the codes found, or -1. */
 static long
@@ -144,7 +70,7 @@ END_TEST
 START_TEST(test_two_codes)
 {
 	char *a = payload(120, 2), *b = payload(200, 3);
-	izin_qr *qa = encode(a), *qb = encode(b);
+	izin_qr *qa = encode(a, IZIN_ECC_M), *qb = encode(b, IZIN_ECC_M);
 	izin_image *im = blank(900, 500, 255);
 	izin_codes *c;
 	int passes;
@@ -169,7 +95,7 @@ END_TEST
 START_TEST(test_same_code_twice)
 {
 	char *a = payload(100, 4);
-	izin_qr *qa = encode(a);
+	izin_qr *qa = encode(a, IZIN_ECC_M);
 	izin_image *im = blank(800, 400, 255);
 	izin_codes *c;
 
@@ -214,7 +140,7 @@ END_TEST
 START_TEST(test_inverted)
 {
 	char *text = payload(150, 5);
-	izin_qr *qr = encode(text);
+	izin_qr *qr = encode(text, IZIN_ECC_M);
 	izin_image *im = blank(400, 300, 0);
 	izin_codes *c;
 	int passes;
@@ -237,7 +163,7 @@ END_TEST
 START_TEST(test_low_contrast)
 {
 	char *text = payload(200, 6);
-	izin_qr *qr = encode(text);
+	izin_qr *qr = encode(text, IZIN_ECC_M);
 	izin_image *im = blank(420, 420, 150);
 	izin_codes *c;
 	size_t i;
@@ -261,7 +187,7 @@ END_TEST
 START_TEST(test_shadow)
 {
 	char *text = payload(200, 7);
-	izin_qr *qr = encode(text);
+	izin_qr *qr = encode(text, IZIN_ECC_M);
 	izin_image *im = blank(480, 420, 255);
 	izin_codes *c;
 	int x, y;
@@ -310,7 +236,7 @@ static const struct { int w, h, scale, ground, ink, paper, amp; } noisy[] = {
 START_TEST(test_noise)
 {
 	char *text = payload(150, 8);
-	izin_qr *qr = encode(text);
+	izin_qr *qr = encode(text, IZIN_ECC_M);
 	izin_image *im = blank(noisy[_i].w, noisy[_i].h, noisy[_i].ground);
 	izin_codes *c;
 	int passes;
@@ -337,7 +263,7 @@ END_TEST
 START_TEST(test_defocus)
 {
 	char *text = payload(150, 11);
-	izin_qr *qr = encode(text);
+	izin_qr *qr = encode(text, IZIN_ECC_M);
 	izin_image *im = blank(640, 480, 255), *blurred;
 	izin_codes *c;
 	int passes;
@@ -365,7 +291,7 @@ END_TEST
 START_TEST(test_large_photo)
 {
 	char *text = payload(200, 9);
-	izin_qr *qr = encode(text);
+	izin_qr *qr = encode(text, IZIN_ECC_M);
 	izin_image *im = blank(3000, 2400, 200);
 	izin_codes *c;
 	int passes;
@@ -387,7 +313,7 @@ END_TEST
 START_TEST(test_small_code_in_large_photo)
 {
 	char *text = payload(60, 10);
-	izin_qr *qr = encode(text);
+	izin_qr *qr = encode(text, IZIN_ECC_M);
 	izin_image *im = blank(3000, 2400, 200);
 	izin_codes *c;
 	int passes;

@@ -153,6 +153,14 @@ module_dark(const unsigned char *mod, int width, int mx, int my)
 	    (mod[(size_t)my * width + mx] & 1);
 }
 
+/* Module x, y of qr: 1 dark, 0 light or outside the code. */
+static inline int
+qr_dark(const izin_qr *qr, int x, int y)
+{
+	return x >= 0 && y >= 0 && x < qr->width && y < qr->width &&
+	    qr->modules[(size_t)y * qr->width + x] != 0;
+}
+
 /* Whether pixel x, y of a code drawn scale pixels a module after a quiet
  * zone of margin modules is dark. */
 static inline int
