@@ -60,6 +60,28 @@ seal_open(const izin_seckey *signer, const izin_pubkey *trusted)
 	return rc;
 }
 
+/* back is sk, read back: the same public half, and it signs what that
+ * half accepts. */
+static void
+assert_same_key(const izin_seckey *sk, const izin_seckey *back)
+{
+	izin_pubkey pub = pub_of(sk), pback = pub_of(back);
+
+	assert_same_pub(&pub, &pback);
+	ck_assert_int_eq(seal_open(back, &pub), IZIN_OK);
+}
+
+/* The key pub read from a file is sk's: the same, and it opens what sk
+ * seals. */
+static void
+assert_pub_of(const izin_seckey *sk, const izin_pubkey *pub)
+{
+	izin_pubkey kpub = pub_of(sk);
+
+	assert_same_pub(&kpub, pub);
+	ck_assert_int_eq(seal_open(sk, pub), IZIN_OK);
+}
+
 /* Export into a NUL-ended copy that the test may edit and free(). */
 static char *
 export(const izin_seckey *sk, const char *pass, unsigned long long ops,
@@ -169,7 +191,7 @@ init_only(void)
 
 START_TEST(test_generate)
 {
-	izin_seckey *a = gen("JKTSEL", ymd(2020, 1, 1), ymd(2099, 12, 31));
+	izin_seckey *a = gen_default();
 	izin_seckey *b = gen("JKT-SEL2", ymd(2026, 3, 1), ymd(2026, 3, 1));
 	izin_pubkey pa, pb;
 
@@ -215,9 +237,8 @@ END_TEST
 /* The default (interactive) limits, as qr-keygen writes them. */
 START_TEST(test_round_trip_pass)
 {
-	izin_seckey *sk = gen("JKTSEL", ymd(2020, 1, 1), ymd(2099, 12, 31));
+	izin_seckey *sk = gen_default();
 	izin_seckey *back = NULL;
-	izin_pubkey pub, pback;
 	size_t len;
 	char *text = export(sk, PASS, 0, 0, &len);
 
@@ -226,11 +247,8 @@ START_TEST(test_round_trip_pass)
 	ck_assert_ptr_null(strstr(text, "kdf none"));
 	ck_assert_int_eq(import(text, PASS, &back), IZIN_OK);
 	ck_assert_ptr_nonnull(back);
-	izin_seckey_public(sk, &pub);
-	izin_seckey_public(back, &pback);
-	assert_same_pub(&pub, &pback);
 	/* The imported key signs what the original's public half accepts. */
-	ck_assert_int_eq(seal_open(back, &pub), IZIN_OK);
+	assert_same_key(sk, back);
 	izin_seckey_free(back);
 	izin_seckey_free(sk);
 	free(text);
@@ -239,7 +257,7 @@ END_TEST
 
 START_TEST(test_wrong_pass)
 {
-	izin_seckey *sk = gen("JKTSEL", ymd(2020, 1, 1), ymd(2099, 12, 31));
+	izin_seckey *sk = gen_default();
 	izin_seckey *back = (izin_seckey *)&back;
 	size_t len;
 	char *text = export_cheap(sk, PASS, &len);
@@ -263,7 +281,7 @@ END_TEST
 
 START_TEST(test_null_pass)
 {
-	izin_seckey *sk = gen("JKTSEL", ymd(2020, 1, 1), ymd(2099, 12, 31));
+	izin_seckey *sk = gen_default();
 	izin_seckey *back = (izin_seckey *)&back;
 	size_t len;
 	char *text = export_cheap(sk, PASS, &len);
@@ -278,9 +296,8 @@ END_TEST
 
 START_TEST(test_plain)
 {
-	izin_seckey *sk = gen("JKTSEL", ymd(2020, 1, 1), ymd(2099, 12, 31));
+	izin_seckey *sk = gen_default();
 	izin_seckey *back = NULL;
-	izin_pubkey pub, pback;
 	size_t len;
 	char *text = export(sk, NULL, 0, 0, &len);
 
@@ -288,10 +305,7 @@ START_TEST(test_plain)
 	ck_assert_ptr_nonnull(strstr(text, "\nkdf none\n"));
 	ck_assert_int_eq(izin_seckey_import(text, len, NULL, 0, &back),
 	    IZIN_OK);
-	izin_seckey_public(sk, &pub);
-	izin_seckey_public(back, &pback);
-	assert_same_pub(&pub, &pback);
-	ck_assert_int_eq(seal_open(back, &pub), IZIN_OK);
+	assert_same_key(sk, back);
 	izin_seckey_free(back);
 	izin_seckey_free(sk);
 	free(text);
@@ -301,7 +315,7 @@ END_TEST
 /* Two exports of one key never share salt or nonce. */
 START_TEST(test_export_fresh)
 {
-	izin_seckey *sk = gen("JKTSEL", ymd(2020, 1, 1), ymd(2099, 12, 31));
+	izin_seckey *sk = gen_default();
 	size_t la, lb;
 	char *a = export_cheap(sk, PASS, &la), *b = export_cheap(sk, PASS, &lb);
 
@@ -317,7 +331,7 @@ END_TEST
 
 START_TEST(test_export_limits)
 {
-	izin_seckey *sk = gen("JKTSEL", ymd(2020, 1, 1), ymd(2099, 12, 31));
+	izin_seckey *sk = gen_default();
 	char *text = (char *)&text;
 	size_t len;
 
@@ -356,7 +370,7 @@ END_TEST
  */
 START_TEST(test_every_byte)
 {
-	izin_seckey *sk = gen("JKTSEL", ymd(2020, 1, 1), ymd(2099, 12, 31));
+	izin_seckey *sk = gen_default();
 	izin_seckey *back;
 	size_t len, tried = 0;
 	char *text = NULL, *edit;
@@ -452,7 +466,7 @@ START_TEST(test_high_byte)
 		do {
 			free(text);
 			izin_seckey_free(sk);
-			sk = gen("JKTSEL", ymd(2020, 1, 1), ymd(2099, 12, 31));
+			sk = gen_default();
 			text = plain ? export(sk, NULL, 0, 0, &len)
 			    : export_cheap(sk, PASS, &len);
 			slash = strchr(strstr(text, "\nsecret "), '/');
@@ -494,7 +508,7 @@ END_TEST
 
 START_TEST(test_truncated)
 {
-	izin_seckey *sk = gen("JKTSEL", ymd(2020, 1, 1), ymd(2099, 12, 31));
+	izin_seckey *sk = gen_default();
 	izin_seckey *back;
 	size_t len, plen;
 	char *text = export_cheap(sk, PASS, &len);
@@ -523,7 +537,7 @@ END_TEST
 
 START_TEST(test_extra_line)
 {
-	izin_seckey *sk = gen("JKTSEL", ymd(2020, 1, 1), ymd(2099, 12, 31));
+	izin_seckey *sk = gen_default();
 	izin_seckey *back = (izin_seckey *)&back;
 	size_t len, plen;
 	char *text = export_cheap(sk, PASS, &len);
@@ -560,7 +574,7 @@ END_TEST
 
 START_TEST(test_crlf)
 {
-	izin_seckey *sk = gen("JKTSEL", ymd(2020, 1, 1), ymd(2099, 12, 31));
+	izin_seckey *sk = gen_default();
 	izin_seckey *back = NULL;
 	size_t len, n = 0;
 	char *text = export(sk, NULL, 0, 0, &len), buf[8192];
@@ -608,7 +622,7 @@ START_TEST(test_kdf_limits)
 		"kdf None\n",
 		"kdf\n",
 	};
-	izin_seckey *sk = gen("JKTSEL", ymd(2020, 1, 1), ymd(2099, 12, 31));
+	izin_seckey *sk = gen_default();
 	izin_seckey *back;
 	size_t len;
 	char *text = export_cheap(sk, PASS, &len), *edit, line[256];
@@ -653,7 +667,7 @@ START_TEST(test_malformed)
 		" izin-secret-key 1\npublic %s\nkdf none\nsecret %s\n",
 		"IZIN-SECRET-KEY 1\npublic %s\nkdf none\nsecret %s\n",
 	};
-	izin_seckey *sk = gen("JKTSEL", ymd(2020, 1, 1), ymd(2099, 12, 31));
+	izin_seckey *sk = gen_default();
 	izin_seckey *back = NULL;
 	size_t len;
 	char *text = export(sk, NULL, 0, 0, &len), pub[128], secret[128];
@@ -681,9 +695,8 @@ END_TEST
 /* Files written as qr-keygen writes them, read back by path. */
 START_TEST(test_load)
 {
-	izin_seckey *sk = gen("JKTSEL", ymd(2020, 1, 1), ymd(2099, 12, 31));
+	izin_seckey *sk = gen_default();
 	izin_seckey *back = NULL;
-	izin_pubkey pub, pback;
 	char path[128];
 	size_t len;
 	char *text = export_cheap(sk, PASS, &len);
@@ -692,10 +705,7 @@ START_TEST(test_load)
 	write_file(path, text, len, 0600);
 	ck_assert_int_eq(izin_seckey_load(path, PASS, PASSLEN, &back),
 	    IZIN_OK);
-	izin_seckey_public(sk, &pub);
-	izin_seckey_public(back, &pback);
-	assert_same_pub(&pub, &pback);
-	ck_assert_int_eq(seal_open(back, &pub), IZIN_OK);
+	assert_same_key(sk, back);
 	izin_seckey_free(back);
 
 	back = (izin_seckey *)&back;
@@ -717,7 +727,7 @@ START_TEST(test_load_perm)
 {
 	static const int modes[] = { 0644, 0640, 0604, 0620, 0602, 0610,
 	                             0601, 0660, 0666, 0700 | 0044 };
-	izin_seckey *sk = gen("JKTSEL", ymd(2020, 1, 1), ymd(2099, 12, 31));
+	izin_seckey *sk = gen_default();
 	izin_seckey *back;
 	char path[128];
 	size_t len;
@@ -741,7 +751,7 @@ END_TEST
 
 START_TEST(test_load_not_file)
 {
-	izin_seckey *sk = gen("JKTSEL", ymd(2020, 1, 1), ymd(2099, 12, 31));
+	izin_seckey *sk = gen_default();
 	izin_seckey *back = (izin_seckey *)&back;
 	char path[128], link[128], dir[128], big[128];
 	char *huge;
@@ -874,9 +884,7 @@ START_TEST(test_data_files)
 	ck_assert_int_eq(izin_seckey_load(key, NULL, 0, &sk), IZIN_OK);
 	snprintf(src, sizeof src, "%s/test-plain.pub", data);
 	read_pub(src, &filepub);
-	izin_seckey_public(sk, &pub);
-	assert_same_pub(&pub, &filepub);
-	ck_assert_int_eq(seal_open(sk, &filepub), IZIN_OK);
+	assert_pub_of(sk, &filepub);
 	izin_seckey_free(sk);
 }
 END_TEST
@@ -950,8 +958,7 @@ START_TEST(test_keygen_files)
 	ck_assert_int_eq(kpub.valid_from, ymd(2025, 1, 1));
 	ck_assert_int_eq(kpub.valid_until, ymd(2027, 12, 31));
 	read_pub(pub, &fpub);
-	assert_same_pub(&kpub, &fpub);
-	ck_assert_int_eq(seal_open(sk, &fpub), IZIN_OK);
+	assert_pub_of(sk, &fpub);
 	izin_seckey_free(sk);
 	ck_assert_int_eq(izin_seckey_load(key, "s3cret phrasE", 13, &bad),
 	    IZIN_EPASSPHRASE);
@@ -966,10 +973,8 @@ START_TEST(test_keygen_files)
 	snprintf(pub, sizeof pub, "%s/p.pub", tmpdir);
 	ck_assert_int_eq(run(argv), 0);
 	ck_assert_int_eq(izin_seckey_load(key, NULL, 0, &sk), IZIN_OK);
-	izin_seckey_public(sk, &kpub);
 	read_pub(pub, &fpub);
-	assert_same_pub(&kpub, &fpub);
-	ck_assert_int_eq(seal_open(sk, &fpub), IZIN_OK);
+	assert_pub_of(sk, &fpub);
 	izin_seckey_free(sk);
 }
 END_TEST

@@ -16,12 +16,6 @@
 
 static char tmpdir[64];
 
-static izin_seckey *
-gen_default(void)
-{
-	return gen("JKTSEL", ymd(2020, 1, 1), ymd(2099, 12, 31));
-}
-
 /* Seal the typical permit (issued 2026-03-01, the key's office); returns
  * the text length. */
 static int

@@ -93,6 +93,13 @@ gen(const char *office, izin_date from, izin_date until)
 	return sk;
 }
 
+/* The everyday key: office JKTSEL, good from 2020 to 2099. */
+static inline izin_seckey *
+gen_default(void)
+{
+	return gen("JKTSEL", ymd(2020, 1, 1), ymd(2099, 12, 31));
+}
+
 static inline izin_pubkey
 pub_of(const izin_seckey *sk)
 {
