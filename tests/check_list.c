@@ -125,30 +125,38 @@ START_TEST(test_dates)
 END_TEST
 
 /*
- * Every single-byte change of the lines is refused.  The loops test with
- * if and fail with ck_abort_msg(): Check records each passing ck_assert
- * through a system call.
+ * Every single-byte change of text from byte from to byte to is refused
+ * (what names the part in a failure).  The loops test with if and fail
+ * with ck_abort_msg(): Check records each passing ck_assert through a
+ * system call.
  */
-START_TEST(test_body_every_byte)
+static void
+every_byte(size_t from, size_t to, const char *what)
 {
 	char *edit = malloc(textlen);
 	size_t n = 0;
 
 	ck_assert_ptr_nonnull(edit);
-	for (size_t pos = 0; pos < strlen(BODY); pos++) {
+	for (size_t pos = from; pos < to; pos++) {
 		for (int c = 0; c < 256; c++) {
 			if (c == (unsigned char)text[pos])
 				continue;
 			memcpy(edit, text, textlen);
 			edit[pos] = (char)c;
 			if (verify("revoked", edit, textlen) == IZIN_OK)
-				ck_abort_msg("body byte %zu '%c' -> 0x%02x "
-				    "verifies", pos, text[pos], c);
+				ck_abort_msg("%s byte %zu '%c' -> 0x%02x "
+				    "verifies", what, pos - from, text[pos],
+				    c);
 			n++;
 		}
 	}
-	ck_assert_uint_eq(n, strlen(BODY) * 255);
+	ck_assert_uint_eq(n, (to - from) * 255);
 	free(edit);
+}
+
+START_TEST(test_body_every_byte)
+{
+	every_byte(0, strlen(BODY), "body");
 }
 END_TEST
 
@@ -156,25 +164,7 @@ END_TEST
  * (the "signed as written" promise of lib/list.c). */
 START_TEST(test_sigline_every_byte)
 {
-	char *edit = malloc(textlen);
-	size_t n = 0;
-
-	ck_assert_ptr_nonnull(edit);
-	for (size_t pos = strlen(BODY); pos < textlen; pos++) {
-		for (int c = 0; c < 256; c++) {
-			if (c == (unsigned char)text[pos])
-				continue;
-			memcpy(edit, text, textlen);
-			edit[pos] = (char)c;
-			if (verify("revoked", edit, textlen) == IZIN_OK)
-				ck_abort_msg("signature line byte %zu '%c' -> "
-				    "0x%02x verifies", pos - strlen(BODY),
-				    text[pos], c);
-			n++;
-		}
-	}
-	ck_assert_uint_eq(n, (textlen - strlen(BODY)) * 255);
-	free(edit);
+	every_byte(strlen(BODY), textlen, "signature line");
 }
 END_TEST
 

@@ -593,33 +593,30 @@ START_TEST(test_same_key_twice)
 	izin_seckey *sk = gen_default();
 	izin_pubkey old = pub_of(sk), renewed = pub_of(sk);
 	izin_pubkey other = pub_of(sk);
+	const struct {
+		const izin_pubkey *first, *second;
+		const char *why;
+	} order[] = {
+		{ &renewed, &old, "the fitting entry listed first" },
+		{ &old, &renewed, "the same key listed first with a window "
+		  "that ends before the issue date hides its second, fitting "
+		  "entry" },
+		{ &other, &renewed, "the same key listed first for another "
+		  "office hides its second, fitting entry" },
+	};
 	izin_trust *t;
 
 	old.valid_until = ymd(2025, 12, 31);
 	renewed.valid_from = ymd(2026, 1, 1);
 	strcpy(other.office, "JKTUTA");
-
-	t = izin_trust_new();
-	ck_assert_int_eq(izin_trust_add(t, &renewed), IZIN_OK);
-	ck_assert_int_eq(izin_trust_add(t, &old), IZIN_OK);
-	ck_assert_int_eq(seal_open(t, sk, NULL), IZIN_OK);
-	izin_trust_free(t);
-
-	t = izin_trust_new();
-	ck_assert_int_eq(izin_trust_add(t, &old), IZIN_OK);
-	ck_assert_int_eq(izin_trust_add(t, &renewed), IZIN_OK);
-	ck_assert_msg(seal_open(t, sk, NULL) == IZIN_OK, "the same key "
-	    "listed first with a window that ends before the issue date "
-	    "hides its second, fitting entry");
-	izin_trust_free(t);
-
-	t = izin_trust_new();
-	ck_assert_int_eq(izin_trust_add(t, &other), IZIN_OK);
-	ck_assert_int_eq(izin_trust_add(t, &renewed), IZIN_OK);
-	ck_assert_msg(seal_open(t, sk, NULL) == IZIN_OK, "the same key "
-	    "listed first for another office hides its second, fitting "
-	    "entry");
-	izin_trust_free(t);
+	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+		ck_assert_ptr_nonnull(t = izin_trust_new());
+		ck_assert_int_eq(izin_trust_add(t, order[i].first), IZIN_OK);
+		ck_assert_int_eq(izin_trust_add(t, order[i].second), IZIN_OK);
+		ck_assert_msg(seal_open(t, sk, NULL) == IZIN_OK, "%s",
+		    order[i].why);
+		izin_trust_free(t);
+	}
 	izin_seckey_free(sk);
 }
 END_TEST
