@@ -36,21 +36,35 @@ sign(const char *body, size_t *len)
 	return out;
 }
 
+/* Lines of a revocation list: the status of each, and whether it ends
+ * in a note (-1: not asked). */
+static const struct {
+	const char *line;
+	size_t len;
+	int rc, innote;
+} lines_cases[] = {
+	{ "2C11JB0042-K", 12, 0, -1 },
+	{ "A1 exit permit", 14, 0, 1 },
+	{ "a1", 2, IZIN_ECHARSET, 0 },
+	{ "", 0, IZIN_EEMPTY, -1 },
+	{ "A1 ", 3, IZIN_EEMPTY, 1 },
+	{ "A1 x\ty", 6, IZIN_ECTRL, -1 },
+	{ "A1 \xff", 4, IZIN_EUTF8, -1 },
+	{ " A1", 3, IZIN_EEMPTY, -1 },
+};
+
 START_TEST(lines)
 {
 	int innote;
 
-	ck_assert_int_eq(izin_revoked_check_line("2C11JB0042-K", 12, &innote), 0);
-	ck_assert_int_eq(izin_revoked_check_line("A1 exit permit", 14, &innote), 0);
-	ck_assert_int_eq(innote, 1);
-	ck_assert_int_eq(izin_revoked_check_line("a1", 2, &innote), IZIN_ECHARSET);
-	ck_assert_int_eq(innote, 0);
-	ck_assert_int_eq(izin_revoked_check_line("", 0, &innote), IZIN_EEMPTY);
-	ck_assert_int_eq(izin_revoked_check_line("A1 ", 3, &innote), IZIN_EEMPTY);
-	ck_assert_int_eq(innote, 1);
-	ck_assert_int_eq(izin_revoked_check_line("A1 x\ty", 6, &innote), IZIN_ECTRL);
-	ck_assert_int_eq(izin_revoked_check_line("A1 \xff", 4, &innote), IZIN_EUTF8);
-	ck_assert_int_eq(izin_revoked_check_line(" A1", 3, &innote), IZIN_EEMPTY);
+	for (size_t i = 0; i < sizeof lines_cases / sizeof lines_cases[0];
+	     i++) {
+		ck_assert_msg(izin_revoked_check_line(lines_cases[i].line,
+		    lines_cases[i].len, &innote) == lines_cases[i].rc,
+		    "line %zu", i);
+		if (lines_cases[i].innote >= 0)
+			ck_assert_int_eq(innote, lines_cases[i].innote);
+	}
 }
 END_TEST
 

@@ -233,8 +233,7 @@ START_TEST(key_window_and_office)
 	/* The same key, trusted only for permits issued before 2026. */
 	izin_seckey_public(sk, &pub);
 	pub.valid_until = ymd(2025, 12, 31);
-	t = izin_trust_new();
-	izin_trust_add(t, &pub);
+	t = trust_with(&pub);
 	ck_assert_int_eq(izin_open(t, text, (size_t)n, &q, NULL, &field),
 	                 IZIN_EKEYWINDOW);
 	ck_assert_int_eq(field, IZIN_F_ISSUED);
@@ -242,8 +241,7 @@ START_TEST(key_window_and_office)
 
 	izin_seckey_public(sk, &pub);
 	strcpy(pub.office, "KANIM-SBY");
-	t = izin_trust_new();
-	izin_trust_add(t, &pub);
+	t = trust_with(&pub);
 	ck_assert_int_eq(izin_open(t, text, (size_t)n, &q, NULL, &field),
 	                 IZIN_EOFFICE);
 	izin_trust_free(t);

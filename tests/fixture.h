@@ -109,16 +109,25 @@ pub_of(const izin_seckey *sk)
 	return pub;
 }
 
-/* A new store that trusts sk alone; caller frees with izin_trust_free. */
+/* A new store that trusts pub alone; caller frees with
+ * izin_trust_free. */
+static inline izin_trust *
+trust_with(const izin_pubkey *pub)
+{
+	izin_trust *t = izin_trust_new();
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(izin_trust_add(t, pub), IZIN_OK);
+	return t;
+}
+
+/* A new store that trusts sk alone. */
 static inline izin_trust *
 trust_of(const izin_seckey *sk)
 {
-	izin_trust *t = izin_trust_new();
 	izin_pubkey pub = pub_of(sk);
 
-	ck_assert_ptr_nonnull(t);
-	ck_assert_int_eq(izin_trust_add(t, &pub), IZIN_OK);
-	return t;
+	return trust_with(&pub);
 }
 
 /* A payload-like text: "IZ:" and len - 3 characters drawn from the
