@@ -159,23 +159,31 @@ forge_body(const struct forgery *f, uint8_t out[FORGED_MAX])
 	return o;
 }
 
-/* Forge with one text field replaced, sign with the trusted key itself,
- * and open: the error, with the field in *field. */
+/* Forge f, sign it with the trusted key itself, and open: the error,
+ * with the field in *field. */
 static int
-forged_text_signed(int which, const char *val, size_t len, int *field)
+forged_signed(const struct forgery *f, int *field)
 {
-	struct forgery f;
 	uint8_t body[FORGED_MAX], sig[IZIN_SIG_LEN];
 	char text[FORGED_TEXT];
 	size_t n;
 
-	typical_forgery(&f);
-	f.text[which] = val;
-	f.len[which] = len;
-	n = forge_body(&f, body);
+	n = forge_body(f, body);
 	sign_body(sk, body, n, sig);
 	text_of(body, n, sig, text);
 	return open_with(trust, text, NULL, field);
+}
+
+/* The typical forgery with one text field replaced, signed and opened. */
+static int
+forged_text_signed(int which, const char *val, size_t len, int *field)
+{
+	struct forgery f;
+
+	typical_forgery(&f);
+	f.text[which] = val;
+	f.len[which] = len;
+	return forged_signed(&f, field);
 }
 
 /* The same with one code replaced. */
@@ -183,16 +191,10 @@ static int
 forged_code_signed(int which, const char *val, int *field)
 {
 	struct forgery f;
-	uint8_t body[FORGED_MAX], sig[IZIN_SIG_LEN];
-	char text[FORGED_TEXT];
-	size_t n;
 
 	typical_forgery(&f);
 	f.code[which] = val;
-	n = forge_body(&f, body);
-	sign_body(sk, body, n, sig);
-	text_of(body, n, sig, text);
-	return open_with(trust, text, NULL, field);
+	return forged_signed(&f, field);
 }
 
 static void
