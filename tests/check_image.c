@@ -12,7 +12,6 @@
 #include <ftw.h>
 #include <limits.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +24,7 @@
 
 #include "izin.h"
 #include "check_util.h"
+#include "fixture.h"
 
 /* ---- Buffers and helpers ---- */
 
@@ -1640,7 +1640,6 @@ START_TEST(test_threads)
 	struct mem in[3];
 	izin_image *want[3], w[3];
 	struct job jobs[NT];
-	pthread_t t[NT];
 	unsigned char *px = smooth(120, 90, 3), *exif;
 	unsigned len;
 	struct pic p;
@@ -1660,13 +1659,10 @@ START_TEST(test_threads)
 		jobs[i].in = in;
 		jobs[i].want = w;
 		jobs[i].failed = 0;
-		ck_assert_int_eq(pthread_create(&t[i], NULL, worker, &jobs[i]),
-		    0);
 	}
-	for (i = 0; i < NT; i++) {
-		ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+	run_threads(worker, jobs, sizeof jobs[0], NT);
+	for (i = 0; i < NT; i++)
 		ck_assert_int_eq(jobs[i].failed, 0);
-	}
 	for (i = 0; i < 3; i++) {
 		izin_image_free(want[i]);
 		free(in[i].p);

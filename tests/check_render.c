@@ -4,7 +4,6 @@
  */
 #define _GNU_SOURCE
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -489,7 +488,6 @@ START_TEST(test_threads)
 	enum { NT = 4 };
 	izin_render_opts o = { 4, 4, NULL, 0 };
 	struct job jobs[NT];
-	pthread_t t[NT];
 	izin_qr *qr;
 	int i;
 
@@ -501,11 +499,8 @@ START_TEST(test_threads)
 		izin_qr_free(qr);
 		jobs[i].failed = 0;
 	}
-	for (i = 0; i < NT; i++)
-		ck_assert_int_eq(pthread_create(&t[i], NULL, worker,
-		    &jobs[i]), 0);
+	run_threads(worker, jobs, sizeof jobs[0], NT);
 	for (i = 0; i < NT; i++) {
-		ck_assert_int_eq(pthread_join(t[i], NULL), 0);
 		ck_assert_int_eq(jobs[i].failed, 0);
 		free(jobs[i].png);
 		free((char *)jobs[i].text);

@@ -6,7 +6,6 @@
  */
 #define _GNU_SOURCE
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -428,7 +427,6 @@ START_TEST(test_threads)
 {
 	enum { NT = 4 };
 	struct job jobs[NT];
-	pthread_t t[NT];
 	int i;
 
 	for (i = 0; i < NT; i++) {
@@ -437,11 +435,8 @@ START_TEST(test_threads)
 		jobs[i].im = card(jobs[i].text, i % 2 ? 1 : 3, i % 2 ? 0 : 4);
 		jobs[i].failed = 0;
 	}
-	for (i = 0; i < NT; i++)
-		ck_assert_int_eq(pthread_create(&t[i], NULL, worker,
-		    &jobs[i]), 0);
+	run_threads(worker, jobs, sizeof jobs[0], NT);
 	for (i = 0; i < NT; i++) {
-		ck_assert_int_eq(pthread_join(t[i], NULL), 0);
 		ck_assert_int_eq(jobs[i].failed, 0);
 		izin_image_free(jobs[i].im);
 		free(jobs[i].text);

@@ -8,6 +8,7 @@
 #ifndef FIXTURE_H
 #define FIXTURE_H
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -227,6 +228,22 @@ card(const char *text, int scale, int margin)
 	draw_modules(im, qr->modules, qr->width, 0, 0, scale, margin, 0, 255);
 	izin_qr_free(qr);
 	return im;
+}
+
+/* Run worker on each of the n jobs (size bytes apart from jobs on) in a
+ * thread of its own, all at once, and wait for every one. */
+static inline void
+run_threads(void *(*worker)(void *), void *jobs, size_t size, int n)
+{
+	pthread_t t[16];
+	int i;
+
+	ck_assert_int_le(n, 16);
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, worker,
+		    (char *)jobs + (size_t)i * size), 0);
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(pthread_join(t[i], NULL), 0);
 }
 
 #endif
