@@ -1010,15 +1010,6 @@ run_argv(const char *in, char *const argv[])
 #define ERR_HAS(s) ck_assert_msg(strstr(res.err, (s)) != NULL, \
 	"stderr lacks \"%s\": %s", (s), res.err)
 
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 /*
  * One folder for the test case, made and removed by the runner itself: a
  * failed assertion ends a test's process without its teardown, and its
@@ -1040,7 +1031,7 @@ root_setup(void)
 static void
 root_teardown(void)
 {
-	nftw(rootdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	rm_tree(rootdir);
 }
 
 /* The tools, a temporary folder to work in, and the office's key there:
@@ -1085,7 +1076,7 @@ cli_teardown(void)
 	res.out = res.err = NULL;
 	if (chdir(oldcwd) != 0)
 		ck_abort_msg("cannot go back to %s", oldcwd);
-	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	rm_tree(tmpdir);
 	lib_teardown();
 }
 

@@ -5,7 +5,6 @@
 #define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,13 +161,6 @@ copy_file(const char *from, const char *to, int mode)
 	free(text);
 }
 
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(path);
-}
-
 static void
 setup(void)
 {
@@ -180,7 +172,7 @@ setup(void)
 static void
 teardown(void)
 {
-	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	rm_tree(tmpdir);
 }
 
 static void

@@ -3,7 +3,6 @@
  * makes of key ids, shared ids, windows and offices.
  */
 #define _XOPEN_SOURCE 700
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,13 +108,6 @@ tmp(const char *name)
 	return path;
 }
 
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(path);
-}
-
 static void
 setup(void)
 {
@@ -127,7 +119,7 @@ setup(void)
 static void
 teardown(void)
 {
-	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	rm_tree(tmpdir);
 }
 
 START_TEST(test_new_free)

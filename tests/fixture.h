@@ -8,9 +8,12 @@
 #ifndef FIXTURE_H
 #define FIXTURE_H
 
+#include <dirent.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <check.h>
 
@@ -244,6 +247,32 @@ run_threads(void *(*worker)(void *), void *jobs, size_t size, int n)
 		    (char *)jobs + (size_t)i * size), 0);
 	for (i = 0; i < n; i++)
 		ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+}
+
+/* Remove path and all below it, quietly: a teardown's clean-up.  Links
+ * are removed, never followed. */
+static inline void
+rm_tree(const char *path)
+{
+	char sub[4096];
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+
+	if (lstat(path, &st) != 0)
+		return;
+	if (S_ISDIR(st.st_mode) && (d = opendir(path)) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			if (strcmp(e->d_name, ".") == 0 ||
+			    strcmp(e->d_name, "..") == 0)
+				continue;
+			if (snprintf(sub, sizeof sub, "%s/%s", path,
+			    e->d_name) < (int)sizeof sub)
+				rm_tree(sub);
+		}
+		closedir(d);
+	}
+	remove(path);
 }
 
 #endif
