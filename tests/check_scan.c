@@ -456,8 +456,9 @@ from(int w, int h, const unsigned char *px)
 	return im;
 }
 
+/* im is w x h pixels, each as in want; then im is freed. */
 static void
-check_pixels(const izin_image *im, int w, int h, const unsigned char *want)
+check_pixels(izin_image *im, int w, int h, const unsigned char *want)
 {
 	int i;
 
@@ -468,6 +469,7 @@ check_pixels(const izin_image *im, int w, int h, const unsigned char *want)
 		if (im->gray[i] != want[i])
 			ck_abort_msg("pixel %d,%d is %d, want %d", i % w,
 			    i / w, im->gray[i], want[i]);
+	izin_prep_free(im);
 }
 
 START_TEST(test_prep_half)
@@ -480,18 +482,14 @@ START_TEST(test_prep_half)
 	static const unsigned char want[] = { 4, 9 };
 	static const unsigned char col[] = { 10, 20, 30, 40, 50 };
 	static const unsigned char colwant[] = { 15, 35 };
-	izin_image *src = from(5, 3, px), *d;
+	izin_image *src = from(5, 3, px);
 
 	/* Rounded means of 2x2 blocks; the odd last row and column go. */
-	d = izin_prep_half(src);
-	check_pixels(d, 2, 1, want);
-	izin_prep_free(d);
+	check_pixels(izin_prep_half(src), 2, 1, want);
 	izin_prep_free(src);
 	/* A side of one stays one. */
 	src = from(1, 5, col);
-	d = izin_prep_half(src);
-	check_pixels(d, 1, 2, colwant);
-	izin_prep_free(d);
+	check_pixels(izin_prep_half(src), 1, 2, colwant);
 	izin_prep_free(src);
 }
 END_TEST
@@ -511,21 +509,16 @@ START_TEST(test_prep_blur)
 		0, 0, 30, 45
 	};
 	unsigned char flat[64];
-	izin_image *src = from(4, 3, px), *d;
+	izin_image *src = from(4, 3, px);
 	int r;
 
-	d = izin_prep_blur(src, 1);
-	check_pixels(d, 4, 3, want);
-	izin_prep_free(d);
+	check_pixels(izin_prep_blur(src, 1), 4, 3, want);
 	izin_prep_free(src);
 	/* Any radius leaves a flat image as it is. */
 	memset(flat, 77, sizeof flat);
 	src = from(16, 4, flat);
-	for (r = 0; r < 40; r += 3) {
-		d = izin_prep_blur(src, r);
-		check_pixels(d, 16, 4, flat);
-		izin_prep_free(d);
-	}
+	for (r = 0; r < 40; r += 3)
+		check_pixels(izin_prep_blur(src, r), 16, 4, flat);
 	izin_prep_free(src);
 }
 END_TEST
@@ -533,16 +526,14 @@ END_TEST
 START_TEST(test_prep_threshold)
 {
 	unsigned char px[15 * 15], want[15 * 15];
-	izin_image *src, *d;
+	izin_image *src;
 	int x, y;
 
 	/* A flat ground stays white, whatever its level. */
 	memset(px, 40, sizeof px);
 	memset(want, 255, sizeof want);
 	src = from(15, 15, px);
-	d = izin_prep_threshold(src, 3, 2);
-	check_pixels(d, 15, 15, want);
-	izin_prep_free(d);
+	check_pixels(izin_prep_threshold(src, 3, 2), 15, 15, want);
 	izin_prep_free(src);
 	/* A slight dark spot on a gradient goes black, the gradient
 	 * itself white. */
@@ -552,9 +543,7 @@ START_TEST(test_prep_threshold)
 	px[7 * 15 + 7] -= 20;
 	want[7 * 15 + 7] = 0;
 	src = from(15, 15, px);
-	d = izin_prep_threshold(src, 3, 2);
-	check_pixels(d, 15, 15, want);
-	izin_prep_free(d);
+	check_pixels(izin_prep_threshold(src, 3, 2), 15, 15, want);
 	izin_prep_free(src);
 }
 END_TEST
@@ -588,12 +577,7 @@ START_TEST(test_prep_pad)
 	/* Margin 1 at factor 1 around a 2x upscaled copy. */
 	src = from(3, 2, px);
 	d = izin_prep_pad(src, 0, 2);
-	{
-		izin_image *e = izin_prep_pad(d, 1, 1);
-
-		check_pixels(e, 8, 6, want);
-		izin_prep_free(e);
-	}
+	check_pixels(izin_prep_pad(d, 1, 1), 8, 6, want);
 	izin_prep_free(d);
 	izin_prep_free(src);
 }
@@ -606,16 +590,12 @@ START_TEST(test_prep_invert_sharpen)
 	static const unsigned char edge[] = { 50, 50, 50, 150, 150, 150 };
 	/* 2p - mean of 3: the step overshoots on both sides. */
 	static const unsigned char sharp[] = { 50, 50, 17, 183, 150, 150 };
-	izin_image *src = from(6, 1, px), *d;
+	izin_image *src = from(6, 1, px);
 
-	d = izin_prep_invert(src);
-	check_pixels(d, 6, 1, inv);
-	izin_prep_free(d);
+	check_pixels(izin_prep_invert(src), 6, 1, inv);
 	izin_prep_free(src);
 	src = from(6, 1, edge);
-	d = izin_prep_sharpen(src, 1);
-	check_pixels(d, 6, 1, sharp);
-	izin_prep_free(d);
+	check_pixels(izin_prep_sharpen(src, 1), 6, 1, sharp);
 	izin_prep_free(src);
 	ck_assert_ptr_null(izin_prep_new(0, 5));
 	ck_assert_ptr_null(izin_prep_new(65536, 1025));
