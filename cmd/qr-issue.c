@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "izin.h"
+#include "tool.h"
 
 /* Rows read, sealed and printed per round: bounds memory for any batch
  * size while keeping every core busy. */

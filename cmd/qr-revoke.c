@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "izin.h"
+#include "tool.h"
 
 #define LIST_MAX (64 << 20)
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "izin.h"
+#include "tool.h"
 
 #define STDIN_MAX (256 << 20)
 
