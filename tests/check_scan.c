@@ -13,6 +13,7 @@
 #include <qrencode.h>
 
 #include "izin.h"
+#include "image_internal.h"
 #include "scan_internal.h"
 #include "check_util.h"
 
@@ -346,7 +347,7 @@ START_TEST(test_defocus)
 	blurred = izin_prep_blur(im, 1);
 	ck_assert_ptr_nonnull(blurred);
 	memcpy(im->gray, blurred->gray, (size_t)im->width * im->height);
-	izin_prep_free(blurred);
+	izin_image_free(blurred);
 	c = scan(im, 2, NULL);
 	ck_assert_uint_eq(c->n, 0);
 	izin_codes_free(c);
@@ -594,9 +595,10 @@ END_TEST
 static izin_image *
 from(int w, int h, const unsigned char *px)
 {
-	izin_image *im = izin_prep_new(w, h);
+	izin_image *im;
 
-	ck_assert_ptr_nonnull(im);
+	ck_assert_int_eq(izin_image_alloc((unsigned long)w, (unsigned long)h,
+	    &im), IZIN_OK);
 	memcpy(im->gray, px, (size_t)w * h);
 	return im;
 }
@@ -630,14 +632,14 @@ START_TEST(test_prep_half)
 	/* Rounded means of 2x2 blocks; the odd last row and column go. */
 	d = izin_prep_half(src);
 	check_pixels(d, 2, 1, want);
-	izin_prep_free(d);
-	izin_prep_free(src);
+	izin_image_free(d);
+	izin_image_free(src);
 	/* A side of one stays one. */
 	src = from(1, 5, col);
 	d = izin_prep_half(src);
 	check_pixels(d, 1, 2, colwant);
-	izin_prep_free(d);
-	izin_prep_free(src);
+	izin_image_free(d);
+	izin_image_free(src);
 }
 END_TEST
 
@@ -661,17 +663,17 @@ START_TEST(test_prep_blur)
 
 	d = izin_prep_blur(src, 1);
 	check_pixels(d, 4, 3, want);
-	izin_prep_free(d);
-	izin_prep_free(src);
+	izin_image_free(d);
+	izin_image_free(src);
 	/* Any radius leaves a flat image as it is. */
 	memset(flat, 77, sizeof flat);
 	src = from(16, 4, flat);
 	for (r = 0; r < 40; r += 3) {
 		d = izin_prep_blur(src, r);
 		check_pixels(d, 16, 4, flat);
-		izin_prep_free(d);
+		izin_image_free(d);
 	}
-	izin_prep_free(src);
+	izin_image_free(src);
 }
 END_TEST
 
@@ -687,8 +689,8 @@ START_TEST(test_prep_threshold)
 	src = from(15, 15, px);
 	d = izin_prep_threshold(src, 3, 2);
 	check_pixels(d, 15, 15, want);
-	izin_prep_free(d);
-	izin_prep_free(src);
+	izin_image_free(d);
+	izin_image_free(src);
 	/* A slight dark spot on a gradient goes black, the gradient
 	 * itself white. */
 	for (y = 0; y < 15; y++)
@@ -699,8 +701,8 @@ START_TEST(test_prep_threshold)
 	src = from(15, 15, px);
 	d = izin_prep_threshold(src, 3, 2);
 	check_pixels(d, 15, 15, want);
-	izin_prep_free(d);
-	izin_prep_free(src);
+	izin_image_free(d);
+	izin_image_free(src);
 }
 END_TEST
 
@@ -722,14 +724,14 @@ START_TEST(test_prep_pad)
 	ck_assert_ptr_nonnull(d);
 	ck_assert_int_eq(d->width, 10);
 	ck_assert_int_eq(d->height, 8);
-	izin_prep_free(d);
+	izin_image_free(d);
 	d = izin_prep_pad(src, 0, 2);
 	ck_assert_int_eq(d->width, 6);
-	izin_prep_free(d);
+	izin_image_free(d);
 	ck_assert_ptr_null(izin_prep_pad(src, -1, 2));
 	ck_assert_ptr_null(izin_prep_pad(src, 0, 0));
 	ck_assert_ptr_null(izin_prep_pad(src, 0, 40000));
-	izin_prep_free(src);
+	izin_image_free(src);
 	/* Margin 1 at factor 1 around a 2x upscaled copy. */
 	src = from(3, 2, px);
 	d = izin_prep_pad(src, 0, 2);
@@ -737,10 +739,10 @@ START_TEST(test_prep_pad)
 		izin_image *e = izin_prep_pad(d, 1, 1);
 
 		check_pixels(e, 8, 6, want);
-		izin_prep_free(e);
+		izin_image_free(e);
 	}
-	izin_prep_free(d);
-	izin_prep_free(src);
+	izin_image_free(d);
+	izin_image_free(src);
 }
 END_TEST
 
@@ -755,16 +757,18 @@ START_TEST(test_prep_invert_sharpen)
 
 	d = izin_prep_invert(src);
 	check_pixels(d, 6, 1, inv);
-	izin_prep_free(d);
-	izin_prep_free(src);
+	izin_image_free(d);
+	izin_image_free(src);
 	src = from(6, 1, edge);
 	d = izin_prep_sharpen(src, 1);
 	check_pixels(d, 6, 1, sharp);
-	izin_prep_free(d);
-	izin_prep_free(src);
-	ck_assert_ptr_null(izin_prep_new(0, 5));
-	ck_assert_ptr_null(izin_prep_new(65536, 1025));
-	izin_prep_free(NULL);
+	izin_image_free(d);
+	izin_image_free(src);
+	ck_assert_int_eq(izin_image_alloc(0, 5, &d), IZIN_EIMAGE);
+	ck_assert_ptr_null(d);
+	ck_assert_int_eq(izin_image_alloc(65536, 1025, &d), IZIN_ETOOBIG);
+	ck_assert_ptr_null(d);
+	izin_image_free(NULL);
 }
 END_TEST
 
