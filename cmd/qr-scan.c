@@ -292,10 +292,11 @@ load_revoked(izin_revoked *rv, const izin_trust *t, const char *path)
 
 	if (fp == NULL)
 		izin_errx(2, "%s: %s", path, strerror(errno));
-	if ((buf = malloc(STDIN_MAX)) == NULL)
+	if ((err = izin_read_stream(fp, STDIN_MAX, &buf, &len)) == IZIN_ENOMEM)
 		izin_errx(2, "out of memory");
-	len = fread(buf, 1, STDIN_MAX, fp);
-	if (ferror(fp))
+	if (err == IZIN_ELENGTH)
+		izin_errx(2, "%s: too large", path);
+	if (err)
 		izin_errx(2, "%s: %s", path, strerror(errno));
 	fclose(fp);
 	err = izin_revoked_load(rv, t, buf, len, &line);
@@ -310,25 +311,16 @@ load_revoked(izin_revoked *rv, const izin_trust *t, const char *path)
 static unsigned char *
 read_stdin(size_t *len)
 {
-	size_t cap = 1 << 20, n = 0, got;
-	unsigned char *buf = malloc(cap);
+	char *buf;
+	int err = izin_read_stream(stdin, STDIN_MAX, &buf, len);
 
-	while (buf && (got = fread(buf + n, 1, cap - n, stdin)) > 0) {
-		n += got;
-		if (n == cap) {
-			unsigned char *nb = cap >= STDIN_MAX ? NULL :
-			                    realloc(buf, cap *= 2);
-			if (nb == NULL)
-				izin_errx(2, "stdin: image too large");
-			buf = nb;
-		}
-	}
-	if (buf == NULL)
+	if (err == IZIN_ELENGTH)
+		izin_errx(2, "stdin: image too large");
+	if (err == IZIN_ENOMEM)
 		izin_errx(2, "out of memory");
-	if (ferror(stdin))
+	if (err)
 		izin_errx(2, "stdin: %s", strerror(errno));
-	*len = n;
-	return buf;
+	return (unsigned char *)buf;
 }
 
 int

@@ -62,4 +62,50 @@ void izin_passphrase_free(char *pass);
 int izin_write_atomic(const char *path, const void *buf, size_t len,
                       int mode, int force);
 
+/* ---- Files (tool_file.c) ------------------------------------------------ */
+
+/* Read all of fp into a new buffer with a NUL after it (*out, *len; the
+ * caller frees).  A regular file's buffer is sized from its length, other
+ * streams grow as they are read; neither ever holds more than max bytes.
+ * IZIN_ELENGTH when there are more, IZIN_ENOMEM, or IZIN_EIO (errno set). */
+int izin_read_stream(FILE *fp, size_t max, char **out, size_t *len);
+
+/* ---- Secret keys (tool_key.c) ------------------------------------------ */
+
+/* Load a secret key file, asking for its passphrase only when it has one:
+ * read from passfile, or with passfile NULL from the terminal.  Exits with
+ * status 2 and a message naming the file when the key cannot be loaded. */
+izin_seckey *izin_load_seckey(const char *keyfile, const char *passfile);
+
+/* ---- Ordered worker pool (tool_pool.c) --------------------------------- */
+
+/* Jobs in, results out in input order: work() runs each job on one of N
+ * threads, done() then gets the jobs back one by one, in the order they
+ * were pushed, on the caller's thread (so output needs no lock).  At most
+ * `window` jobs are pushed and not yet handed to done(), which bounds
+ * memory for any number of jobs.  done() returning nonzero stops the pool:
+ * jobs not yet started are not worked but still handed to done() with
+ * worked 0 (so the caller can free them; its return value is then
+ * ignored). */
+typedef struct izin_pool izin_pool;
+typedef void izin_pool_work(void *job, void *arg);
+typedef int izin_pool_done(void *job, int worked, void *arg);
+
+/* A pool of nthreads threads (at most 64; with 1, or when no thread can
+ * be started, jobs run on the caller's thread when pushed).  NULL when out
+ * of memory.  Free with izin_pool_free(). */
+izin_pool *izin_pool_new(int nthreads, size_t window, izin_pool_work *work,
+                         izin_pool_done *done, void *arg);
+/* Push one job.  When the window is full, first waits for the oldest job
+ * and hands it to done() (so results come out at the same points whatever
+ * the threads' timing).  0, or the nonzero value with which done() stopped
+ * the pool (this job is then still queued, and handed to done() with
+ * worked 0). */
+int izin_pool_push(izin_pool *p, void *job);
+/* Wait for every job pushed and hand each to done(), in order.  0, or the
+ * nonzero value with which done() stopped the pool. */
+int izin_pool_drain(izin_pool *p);
+/* Drain, stop the threads and free the pool.  NULL does nothing. */
+void izin_pool_free(izin_pool *p);
+
 #endif
