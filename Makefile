@@ -47,13 +47,23 @@ LIBS        = $(shell pkg-config --libs $(PC_LIB) 2>/dev/null) -lpthread -lm
 CHECK_LIBS  = $(shell pkg-config --libs check 2>/dev/null)
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 
-LIB_SRC  = $(sort $(wildcard lib/*.c))
+# Two layers in lib/: libizin.a, the library proper (izin.h: never prints,
+# exits, reads the clock or touches the terminal), and libizintool.a, the
+# tools' own support over it (tool.h, lib/tool_*.c: diagnostics, options,
+# passphrases, file helpers, the worker pool).  Tools link both; library
+# tests link only libizin.a.
+LIB_SRC  = $(filter-out lib/tool_%.c,$(sort $(wildcard lib/*.c)))
 LIB_OBJ  = $(LIB_SRC:.c=.o)
+TOOL_SRC = $(sort $(wildcard lib/tool_*.c))
+TOOL_OBJ = $(TOOL_SRC:.c=.o)
+LIBS_TOOL = lib/libizintool.a lib/libizin.a
 CMD_SRC  = $(sort $(wildcard cmd/*.c))
 CMD_OBJ  = $(CMD_SRC:.c=.o)
 BIN      = $(CMD_SRC:.c=)
 TEST_SRC = $(sort $(wildcard tests/check_*.c))
 TEST_BIN = $(TEST_SRC:.c=)
+# Tests of the tool layer, linked with libizintool.a as well.
+TOOL_TESTS = tests/check_key tests/check_pool
 MAN      = $(sort $(wildcard man/*.[1-8]))
 
 all: $(BIN)
@@ -64,29 +74,48 @@ all: $(BIN)
 	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cmp -s - $@ || \
 		echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@
 
-lib/%.o: lib/%.c lib/izin.h lib/izin_internal.h .flags
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+# Header dependencies come from the compiler: each object or binary built
+# from C writes TARGET.d listing every header it includes, read back below,
+# so a changed header rebuilds all that include it.
+DEPFLAGS = -MMD -MP -MF $@.d
+DEP_FILES = $(wildcard lib/*.d cmd/*.d tests/*.d tests/bench/*.d \
+                       tests/fuzz/*.d tests/fuzz/obj/*.d)
+-include $(DEP_FILES)
 
-cmd/%.o: cmd/%.c lib/izin.h lib/izin_internal.h .flags
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+lib/%.o: lib/%.c .flags
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
-lib/font.o lib/render.o tests/check_render: lib/render_font.h
-lib/scan.o lib/prep.o tests/check_scan: lib/scan_internal.h
-lib/image.o lib/image_load.o lib/image_png.o lib/image_jpeg.o lib/image_pnm.o: \
-	lib/image_internal.h
-lib/log.o lib/log_append.o lib/log_hash.o lib/log_query.o lib/log_record.o \
-	lib/log_verify.o tests/check_log: lib/log_internal.h
+cmd/%.o: cmd/%.c .flags
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 lib/libizin.a: $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJ)
 
-cmd/%: cmd/%.o lib/libizin.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $< lib/libizin.a $(LIBS)
+lib/libizintool.a: $(TOOL_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(TOOL_OBJ)
 
-tests/check_%: tests/check_%.c tests/check_util.h tests/fixture.h lib/libizin.a .flags
-	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -o $@ $< lib/libizin.a \
+cmd/%: cmd/%.o $(LIBS_TOOL)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS_TOOL) $(LIBS)
+
+TEST_LIBS = lib/libizin.a
+$(TOOL_TESTS): TEST_LIBS = $(LIBS_TOOL)
+$(TOOL_TESTS): lib/libizintool.a
+
+tests/check_%: tests/check_%.c lib/libizin.a .flags
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(DEPFLAGS) -o $@ $< $(TEST_LIBS) \
 		$(ALL_LDFLAGS) $(CHECK_LIBS) $(LIBS)
+
+# The library never calls the tool layer: no symbol libizintool.a defines
+# may be undefined (called) in libizin.a.
+check-layers: lib/libizin.a lib/libizintool.a
+	@tool=$$(nm -g --defined-only lib/libizintool.a | \
+		awk 'NF == 3 { print $$3 }'); \
+	bad=$$(nm -u lib/libizin.a | awk '{ print $$NF }' | sort -u | \
+		grep -Fx -e "$$tool"); \
+	if [ -n "$$bad" ]; then \
+		echo "libizin.a calls the tool layer:" $$bad; exit 1; fi
 
 # Install the missing Debian packages (as root), or say how to.
 deps:
@@ -112,7 +141,7 @@ check: deps
 demo: deps
 	@$(MAKE) --no-print-directory demo-run
 
-test: $(BIN) $(TEST_BIN)
+test: $(BIN) $(TEST_BIN) check-layers
 	@sh tests/run.sh $(TEST_BIN)
 
 # The command-line tests with every tool run under valgrind's memcheck
@@ -131,7 +160,7 @@ BENCH_SRC = $(sort $(wildcard tests/bench/*.c))
 BENCH_BIN = $(BENCH_SRC:.c=)
 
 tests/bench/%: tests/bench/%.c lib/libizin.a .flags
-	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libizin.a $(ALL_LDFLAGS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -o $@ $< lib/libizin.a $(ALL_LDFLAGS) $(LIBS)
 
 bench: deps
 	@$(MAKE) --no-print-directory bench-run
@@ -150,12 +179,12 @@ FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN = $(FUZZ_SRC:.c=)
 FUZZ_OBJ = $(patsubst lib/%.c,tests/fuzz/obj/%.o,$(LIB_SRC))
 
-tests/fuzz/obj/%.o: lib/%.c $(wildcard lib/*.h)
+tests/fuzz/obj/%.o: lib/%.c
 	@mkdir -p tests/fuzz/obj
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEPFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
-tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzzutil.h $(FUZZ_OBJ)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(LIBS)
+tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(DEPFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(LIBS)
 
 fuzz: deps
 	@$(MAKE) --no-print-directory fuzz-run
@@ -190,9 +219,10 @@ uninstall:
 		s=$${m##*.}; rm -f $(DESTDIR)$(MANPREFIX)/man$$s/$${m#man/}; done
 
 clean:
-	rm -f lib/*.o lib/libizin.a cmd/*.o $(BIN) $(TEST_BIN) $(BENCH_BIN) .flags
+	rm -f lib/*.o lib/*.a cmd/*.o $(BIN) $(TEST_BIN) $(BENCH_BIN) .flags
+	rm -f lib/*.d cmd/*.d tests/*.d tests/bench/*.d tests/fuzz/*.d
 	rm -rf tests/tmp tests/fuzz/obj $(FUZZ_BIN)
 
 FORCE:
 .SECONDARY:
-.PHONY: all deps check memcheck memcheck-run demo bench bench-run fuzz fuzz-run analyze test demo-run lint-man install uninstall clean FORCE
+.PHONY: all deps check check-layers memcheck memcheck-run demo bench bench-run fuzz fuzz-run analyze test demo-run lint-man install uninstall clean FORCE

@@ -4,7 +4,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include <unistd.h>
 
 #include "izin.h"
+#include "tool.h"
 
 /* Rows read, sealed and printed per round: bounds memory for any batch
  * size while keeping every core busy. */
@@ -43,13 +43,13 @@ struct job {
 	int werr, werrno;     /* writing failure */
 };
 
-struct pool {
-	struct job *jobs;
-	size_t n, next;
-	pthread_mutex_t lock;
+/* What the pool's work() and done() share. */
+struct ctx {
 	const izin_seckey *sk;
 	const izin_pubkey *pub;
 	const struct opts *o;
+	struct out *out;
+	char kid[IZIN_KID_HEXLEN + 1];
 };
 
 static const char synopsis[] =
@@ -145,9 +145,12 @@ render(const struct opts *o, struct job *j, void **buf, size_t *len)
 	return err;
 }
 
+/* Seal, render and write one permit: on a pool thread. */
 static void
-work(struct pool *pl, struct job *j)
+work(void *job, void *arg)
 {
+	const struct ctx *pl = arg;
+	struct job *j = job;
 	void *buf;
 	size_t len;
 
@@ -171,40 +174,6 @@ work(struct pool *pl, struct job *j)
 	free(buf);
 }
 
-static void *
-worker(void *arg)
-{
-	struct pool *pl = arg;
-	for (;;) {
-		size_t i;
-		pthread_mutex_lock(&pl->lock);
-		i = pl->next++;
-		pthread_mutex_unlock(&pl->lock);
-		if (i >= pl->n)
-			return NULL;
-		work(pl, &pl->jobs[i]);
-	}
-}
-
-static void
-run_jobs(struct pool *pl, int nthreads)
-{
-	pthread_t tid[64];
-	int started = 0;
-
-	pl->next = 0;
-	if (nthreads > 64)
-		nthreads = 64;
-	if ((size_t)nthreads > pl->n)
-		nthreads = (int)pl->n;
-	for (int i = 1; i < nthreads; i++)
-		if (pthread_create(&tid[started], NULL, worker, pl) == 0)
-			started++;
-	worker(pl);
-	for (int i = 0; i < started; i++)
-		pthread_join(tid[i], NULL);
-}
-
 struct out {
 	izin_writer *w;
 	izin_record *r;
@@ -223,41 +192,42 @@ row_error(struct out *out, unsigned long line, int field, const char *what)
 	out->bad = 1;
 }
 
-/* Report and print the register for the jobs just run, in input order. */
-static void
-finish_jobs(struct pool *pl, struct out *out, const izin_pubkey *pub)
+/* Report one job's failure or print its register row: on the main
+ * thread, in input order. */
+static int
+done(void *job, int worked, void *arg)
 {
-	char kid[IZIN_KID_HEXLEN + 1];
+	const struct ctx *pl = arg;
+	struct job *j = job;
+	struct out *out = pl->out;
+	int err;
 
-	izin_kid_format(pub->kid, kid);
-	for (size_t i = 0; i < pl->n; i++) {
-		struct job *j = &pl->jobs[i];
-		int err;
-		if (j->err) {
-			row_error(out, j->line, j->field, izin_strerror(j->err));
-			continue;
-		}
-		if (j->werr) {
-			char msg[PATH_LEN + 64];
-			snprintf(msg, sizeof msg, "%s: %s", j->path,
-			         j->werr == IZIN_EEXIST ?
-			         "file exists (-f overwrites)" : strerror(j->werrno));
-			row_error(out, j->line, IZIN_F_NONE, msg);
-			continue;
-		}
-		if (pl->o->dry || strcmp(j->path, "-") == 0)
-			continue;
-		izin_record_clear(out->r);
-		if ((err = izin_record_from_permit(out->r, &j->p)) ||
-		    (err = izin_record_set(out->r, "kid", kid, strlen(kid))) ||
-		    (err = izin_record_set(out->r, "file", j->path,
-		                           strlen(j->path))) ||
-		    (err = izin_record_set(out->r, "payload", j->text,
-		                           strlen(j->text))) ||
-		    (err = izin_writer_put(out->w, out->r)))
-			izin_errx(2, "cannot write the register: %s",
-			          izin_strerror(err));
+	(void)worked;
+	if (j->err) {
+		row_error(out, j->line, j->field, izin_strerror(j->err));
+		return 0;
 	}
+	if (j->werr) {
+		char msg[PATH_LEN + 64];
+		snprintf(msg, sizeof msg, "%s: %s", j->path,
+		         j->werr == IZIN_EEXIST ?
+		         "file exists (-f overwrites)" : strerror(j->werrno));
+		row_error(out, j->line, IZIN_F_NONE, msg);
+		return 0;
+	}
+	if (pl->o->dry || strcmp(j->path, "-") == 0)
+		return 0;
+	izin_record_clear(out->r);
+	if ((err = izin_record_from_permit(out->r, &j->p)) ||
+	    (err = izin_record_set(out->r, "kid", pl->kid, strlen(pl->kid))) ||
+	    (err = izin_record_set(out->r, "file", j->path,
+	                           strlen(j->path))) ||
+	    (err = izin_record_set(out->r, "payload", j->text,
+	                           strlen(j->text))) ||
+	    (err = izin_writer_put(out->w, out->r)))
+		izin_errx(2, "cannot write the register: %s",
+		          izin_strerror(err));
+	return 0;
 }
 
 /* Defaults a clerk need not type: today, from = issued, the key's office. */
@@ -445,13 +415,18 @@ batch(const struct opts *o, const izin_seckey *sk, const izin_pubkey *pub,
 	size_t n, ncol = 0;
 	int col[256], given[IZIN_F_COUNT] = { 0 }, rc, header = 0;
 	struct seen seen = { NULL, 0, 0 };
-	struct pool pl = { NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER, sk, pub, o };
+	struct ctx pl = { sk, pub, o, out, "" };
+	struct job *jobs;
+	size_t njobs = 0;
+	izin_pool *pool;
 
 	out->src = strcmp(o->batch, "-") == 0 ? "stdin" : o->batch;
 	if (strcmp(o->batch, "-") != 0 && (fp = fopen(o->batch, "rb")) == NULL)
 		izin_errx(2, "%s: %s", o->batch, strerror(errno));
+	izin_kid_format(pub->kid, pl.kid);
 	if ((csv = izin_csv_new(fp)) == NULL ||
-	    (pl.jobs = malloc(CHUNK * sizeof *pl.jobs)) == NULL)
+	    (jobs = malloc(CHUNK * sizeof *jobs)) == NULL ||
+	    (pool = izin_pool_new(o->jobs, CHUNK, work, done, &pl)) == NULL)
 		izin_errx(2, "out of memory");
 	for (;;) {
 		rc = izin_csv_next(csv, &cells, &lens, &n);
@@ -477,33 +452,34 @@ batch(const struct opts *o, const izin_seckey *sk, const izin_pubkey *pub,
 		if (n == 1 && lens[0] == 0)   /* blank line */
 			continue;
 		if (row_to_job(out, izin_csv_line(csv), cells, lens, n, col,
-		               ncol, given, pub, &pl.jobs[pl.n]) != 0)
+		               ncol, given, pub, &jobs[njobs]) != 0)
 			continue;
-		if (!seen_add(&seen, pl.jobs[pl.n].p.permit)) {
+		if (!seen_add(&seen, jobs[njobs].p.permit)) {
 			row_error(out, izin_csv_line(csv), IZIN_F_PERMIT,
 			          "duplicate permit number in this batch");
 			continue;
 		}
-		if (job_path(o, &pl.jobs[pl.n]) != IZIN_OK) {
+		if (job_path(o, &jobs[njobs]) != IZIN_OK) {
 			row_error(out, izin_csv_line(csv), IZIN_F_NONE,
 			          "output path too long");
 			continue;
 		}
-		if (++pl.n == CHUNK) {
-			run_jobs(&pl, o->jobs);
-			finish_jobs(&pl, out, pub);
-			pl.n = 0;
+		izin_pool_push(pool, &jobs[njobs]);
+		/* A round's messages come out together, after its rows' own;
+		 * then its job slots are free again. */
+		if (++njobs == CHUNK) {
+			izin_pool_drain(pool);
+			njobs = 0;
 		}
 	}
-	run_jobs(&pl, o->jobs);
-	finish_jobs(&pl, out, pub);
+	izin_pool_free(pool);
 	if (ferror(fp))
 		izin_errx(2, "%s: read error", out->src);
 	if (fp != stdin)
 		fclose(fp);
 	izin_csv_free(csv);
 	free(seen.keys);
-	free(pl.jobs);
+	free(jobs);
 	return 0;
 }
 
@@ -511,7 +487,7 @@ static void
 single(const struct opts *o, const izin_seckey *sk, const izin_pubkey *pub,
        char *const *vals, const int *given, struct out *out)
 {
-	struct pool pl = { NULL, 1, 0, PTHREAD_MUTEX_INITIALIZER, sk, pub, o };
+	struct ctx pl = { sk, pub, o, out, "" };
 	/* On the stack, not the heap: the izin_errx() exits below would
 	 * leave a heap copy unfreed (valgrind: definitely lost). */
 	struct job job, *j = &job;
@@ -535,8 +511,8 @@ single(const struct opts *o, const izin_seckey *sk, const izin_pubkey *pub,
 			izin_errx(2, "missing --%s", izin_field_name(f));
 	if (job_path(o, j) != IZIN_OK)
 		izin_errx(2, "output path too long");
-	pl.jobs = j;
-	run_jobs(&pl, 1);
+	izin_kid_format(pub->kid, pl.kid);
+	work(j, &pl);
 	if (j->err && j->field >= 0)
 		izin_errx(1, "--%s: %s", izin_field_name(j->field),
 		          izin_strerror(j->err));
@@ -545,44 +521,22 @@ single(const struct opts *o, const izin_seckey *sk, const izin_pubkey *pub,
 	if (j->werr)
 		izin_errx(1, "%s: %s", j->path, j->werr == IZIN_EEXIST ?
 		          "file exists (-f overwrites)" : strerror(j->werrno));
-	finish_jobs(&pl, out, pub);
+	done(j, 1, &pl);
 }
 
-static izin_seckey *
-load_key(const struct opts *o)
+/* The long name of the option whose getopt_long() value is val. */
+static const char *
+opt_name(const struct option *opts, int val)
 {
-	izin_seckey *sk;
-	char *pass = NULL;
-	size_t passlen = 0;
-	int err;
-
-	err = izin_seckey_load(o->key, NULL, 0, &sk);
-	if (err == IZIN_EPASSPHRASE) {
-		if (o->passfile)
-			err = izin_passphrase_file(o->passfile, &pass, &passlen);
-		else
-			err = izin_passphrase_tty("Passphrase: ", 0, &pass, &passlen);
-		if (err)
-			izin_errx(2, "%s: cannot read the passphrase%s", o->passfile ?
-			          o->passfile : "", o->passfile ? "" :
-			          " from the terminal (use --passphrase-file)");
-		err = izin_seckey_load(o->key, pass, passlen, &sk);
-		izin_passphrase_free(pass);
-	}
-	if (err == IZIN_EKEYPERM)
-		izin_errx(2, "%s: secret key readable by group or others "
-		          "(chmod 600 it)", o->key);
-	if (err == IZIN_EIO)
-		izin_errx(2, "%s: %s", o->key, strerror(errno));
-	if (err)
-		izin_errx(2, "%s: %s", o->key, izin_strerror(err));
-	return sk;
+	while (opts->name != NULL && opts->val != val)
+		opts++;
+	return opts->name;
 }
 
 int
 main(int argc, char *argv[])
 {
-	static struct option longopts[18 + IZIN_F_COUNT + 1] = {
+	static const struct option longopts[] = {
 		{ "key", required_argument, NULL, 'k' },
 		{ "passphrase-file", required_argument, NULL, OPT_PASSFILE },
 		{ "batch", required_argument, NULL, OPT_BATCH },
@@ -600,6 +554,36 @@ main(int argc, char *argv[])
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		/* One per permit field: the column name, '-' for '_'. */
+		{ "permit", required_argument, NULL,
+		  OPT_FIELD + IZIN_F_PERMIT },
+		{ "kind", required_argument, NULL,
+		  OPT_FIELD + IZIN_F_KIND },
+		{ "index", required_argument, NULL,
+		  OPT_FIELD + IZIN_F_INDEX },
+		{ "name", required_argument, NULL,
+		  OPT_FIELD + IZIN_F_NAME },
+		{ "nationality", required_argument, NULL,
+		  OPT_FIELD + IZIN_F_NATIONALITY },
+		{ "passport", required_argument, NULL,
+		  OPT_FIELD + IZIN_F_PASSPORT },
+		{ "birth", required_argument, NULL,
+		  OPT_FIELD + IZIN_F_BIRTH },
+		{ "sex", required_argument, NULL,
+		  OPT_FIELD + IZIN_F_SEX },
+		{ "issued", required_argument, NULL,
+		  OPT_FIELD + IZIN_F_ISSUED },
+		{ "valid-from", required_argument, NULL,
+		  OPT_FIELD + IZIN_F_VALID_FROM },
+		{ "valid-until", required_argument, NULL,
+		  OPT_FIELD + IZIN_F_VALID_UNTIL },
+		{ "office", required_argument, NULL,
+		  OPT_FIELD + IZIN_F_OFFICE },
+		{ "sponsor", required_argument, NULL,
+		  OPT_FIELD + IZIN_F_SPONSOR },
+		{ "address", required_argument, NULL,
+		  OPT_FIELD + IZIN_F_ADDRESS },
+		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { .dir = ".", .level = IZIN_ECC_M, .jobs = 0,
 	                  .render = { 4, 4, NULL, 0 } };
@@ -608,21 +592,8 @@ main(int argc, char *argv[])
 	struct out out = { NULL, NULL, NULL, 0 };
 	izin_seckey *sk;
 	izin_pubkey pub;
-	size_t nlong = 0, nfixed;
 
 	izin_setprogname(argv[0]);
-	while (longopts[nlong].name != NULL)
-		nlong++;
-	nfixed = nlong;
-	for (int f = 0; f < IZIN_F_COUNT; f++) {
-		/* --valid-from for the valid_from field, and so on. */
-		static char names[IZIN_F_COUNT][16];
-		const char *fn = izin_field_name(f);
-		for (size_t i = 0; i <= strlen(fn); i++)
-			names[f][i] = fn[i] == '_' ? '-' : fn[i];
-		longopts[nlong++] = (struct option){ names[f], required_argument,
-		                                     NULL, OPT_FIELD + f };
-	}
 	while ((c = getopt_long(argc, argv, "k:d:o:t:l:s:m:fj:nhV", longopts,
 	                        NULL)) != -1) {
 		switch (c) {
@@ -658,8 +629,8 @@ main(int argc, char *argv[])
 			if (c < OPT_FIELD || c >= OPT_FIELD + IZIN_F_COUNT)
 				izin_usage(synopsis);
 			if (given[c - OPT_FIELD])
-				izin_errx(2, "--%s given twice",
-				          longopts[nfixed + c - OPT_FIELD].name);
+				izin_errx(2, "--%s given twice", opt_name(longopts,
+				          c));
 			vals[c - OPT_FIELD] = optarg;
 			given[c - OPT_FIELD] = 1;
 			nfields++;
@@ -701,7 +672,7 @@ main(int argc, char *argv[])
 			          strerror(errno) : izin_strerror(err));
 		sk = NULL;
 	} else {
-		sk = load_key(&o);
+		sk = izin_load_seckey(o.key, o.passfile);
 		izin_seckey_public(sk, &pub);
 	}
 	if (!o.dry && !(o.output && strcmp(o.output, "-") == 0)) {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "izin.h"
+#include "tool.h"
 
 enum { OPT_OFFICE = 256, OPT_FROM, OPT_UNTIL, OPT_PASSFILE, OPT_NOPASS };
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "izin.h"
+#include "tool.h"
 
 #define LIST_MAX (64 << 20)
 
@@ -30,33 +31,6 @@ static const char help_text[] = "\n"
 	"  -h, --help                 show this help\n"
 	"  -V, --version              show the version\n";
 
-/* Read all of fp (at most LIST_MAX bytes) into a new buffer. */
-static char *
-slurp(FILE *fp, const char *name, size_t *len)
-{
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap);
-
-	while (buf) {
-		size_t got = fread(buf + n, 1, cap - n, fp);
-		n += got;
-		if (got == 0)
-			break;
-		if (n == cap) {
-			char *nb = cap >= LIST_MAX ? NULL : realloc(buf, cap *= 2);
-			if (nb == NULL)
-				izin_errx(2, "%s: too large", name);
-			buf = nb;
-		}
-	}
-	if (buf == NULL)
-		izin_errx(2, "out of memory");
-	if (ferror(fp))
-		izin_errx(2, "%s: %s", name, strerror(errno));
-	*len = n;
-	return buf;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -74,8 +48,8 @@ main(int argc, char *argv[])
 	const char *input = "-";
 	izin_date date = IZIN_NODATE;
 	int force = 0, c, err, bad = 0;
-	char *text, *out, *pass = NULL;
-	size_t len, outlen, passlen = 0, pos;
+	char *text, *out;
+	size_t len, outlen, pos;
 	unsigned long line = 0;
 	izin_seckey *sk;
 	FILE *fp = stdin;
@@ -107,7 +81,12 @@ main(int argc, char *argv[])
 
 	if (strcmp(input, "-") != 0 && (fp = fopen(input, "rb")) == NULL)
 		izin_errx(2, "%s: %s", input, strerror(errno));
-	text = slurp(fp, input, &len);
+	if ((err = izin_read_stream(fp, LIST_MAX, &text, &len)) == IZIN_ENOMEM)
+		izin_errx(2, "out of memory");
+	if (err == IZIN_ELENGTH)
+		izin_errx(2, "%s: too large", input);
+	if (err)
+		izin_errx(2, "%s: %s", input, strerror(errno));
 	if (fp != stdin)
 		fclose(fp);
 	if (len > 0 && text[len - 1] != '\n')
@@ -135,20 +114,7 @@ main(int argc, char *argv[])
 
 	if (izin_init() != IZIN_OK)
 		izin_errx(2, "%s", izin_strerror(IZIN_ECRYPTO));
-	err = izin_seckey_load(keyfile, NULL, 0, &sk);
-	if (err == IZIN_EPASSPHRASE) {
-		err = passfile ? izin_passphrase_file(passfile, &pass, &passlen)
-		               : izin_passphrase_tty("Passphrase: ", 0, &pass,
-		                                     &passlen);
-		if (err)
-			izin_errx(2, "cannot read the passphrase%s", passfile ? "" :
-			          " from the terminal (use --passphrase-file)");
-		err = izin_seckey_load(keyfile, pass, passlen, &sk);
-		izin_passphrase_free(pass);
-	}
-	if (err)
-		izin_errx(2, "%s: %s", keyfile, err == IZIN_EIO ? strerror(errno) :
-		          izin_strerror(err));
+	sk = izin_load_seckey(keyfile, passfile);
 	err = izin_list_sign(sk, IZIN_REVOKED_KIND, date, text, len, &out,
 	                     &outlen);
 	izin_seckey_free(sk);

@@ -4,13 +4,13 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "izin.h"
+#include "tool.h"
 
 #define STDIN_MAX (256 << 20)
 
@@ -37,21 +37,19 @@ struct result {
 
 struct item {
 	const char *path;
-	int done;
 	struct result *r;
 	size_t n;
 };
 
 struct ctx {
-	struct item *items;
-	size_t nitems, next;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
 	const izin_trust *trust;
 	const izin_revoked *revoked;
 	const unsigned char *stdin_data;
 	size_t stdin_len;
 	int raw;
+	izin_writer *w;                   /* the output, on the main thread */
+	izin_record *rec;
+	int flagged;
 };
 
 static const char synopsis[] =
@@ -74,7 +72,7 @@ static const char help_text[] = "\n"
 	"MALFORMED, FOREIGN, NO_CODE, UNREADABLE.\n";
 
 static struct result *
-push(struct item *it)
+add_result(struct item *it)
 {
 	struct result *r = realloc(it->r, (it->n + 1) * sizeof *r);
 	if (r == NULL)
@@ -137,7 +135,7 @@ process(const struct ctx *c, struct item *it)
 	if (err == IZIN_OK && (err = izin_scan(img, &codes)) != IZIN_OK)
 		izin_image_free(img);
 	if (err) {
-		r = push(it);
+		r = add_result(it);
 		r->status = S_UNREADABLE;
 		snprintf(r->detail, sizeof r->detail, "%s", err == IZIN_EIO ?
 		         strerror(errno) : izin_strerror(err));
@@ -145,11 +143,11 @@ process(const struct ctx *c, struct item *it)
 	}
 	izin_image_free(img);
 	if (codes->n == 0) {
-		r = push(it);
+		r = add_result(it);
 		r->status = S_NO_CODE;
 	}
 	for (size_t i = 0; i < codes->n; i++) {
-		r = push(it);
+		r = add_result(it);
 		if ((r->text = malloc(codes->len[i] + 1)) == NULL)
 			izin_errx(2, "out of memory");
 		memcpy(r->text, codes->text[i], codes->len[i] + 1);
@@ -158,26 +156,6 @@ process(const struct ctx *c, struct item *it)
 			judge(c, r);
 	}
 	izin_codes_free(codes);
-}
-
-static void *
-worker(void *arg)
-{
-	struct ctx *c = arg;
-
-	for (;;) {
-		size_t i;
-		pthread_mutex_lock(&c->lock);
-		i = c->next++;
-		pthread_mutex_unlock(&c->lock);
-		if (i >= c->nitems)
-			return NULL;
-		process(c, &c->items[i]);
-		pthread_mutex_lock(&c->lock);
-		c->items[i].done = 1;
-		pthread_cond_broadcast(&c->cond);
-		pthread_mutex_unlock(&c->lock);
-	}
 }
 
 static void
@@ -266,6 +244,27 @@ emit(const struct item *it, izin_writer *w, izin_record *rec, int raw)
 }
 
 static void
+work(void *job, void *arg)
+{
+	process(arg, job);
+}
+
+/* Print a file's records in argument order, then let them go. */
+static int
+done(void *job, int worked, void *arg)
+{
+	struct item *it = job;
+	struct ctx *c = arg;
+
+	(void)worked;
+	c->flagged |= emit(it, c->w, c->rec, c->raw);
+	for (size_t k = 0; k < it->n; k++)
+		free(it->r[k].text);
+	free(it->r);
+	return 0;
+}
+
+static void
 load_trust(izin_trust *t, const char *path)
 {
 	char where[4096];
@@ -291,10 +290,11 @@ load_revoked(izin_revoked *rv, const izin_trust *t, const char *path)
 
 	if (fp == NULL)
 		izin_errx(2, "%s: %s", path, strerror(errno));
-	if ((buf = malloc(STDIN_MAX)) == NULL)
+	if ((err = izin_read_stream(fp, STDIN_MAX, &buf, &len)) == IZIN_ENOMEM)
 		izin_errx(2, "out of memory");
-	len = fread(buf, 1, STDIN_MAX, fp);
-	if (ferror(fp))
+	if (err == IZIN_ELENGTH)
+		izin_errx(2, "%s: too large", path);
+	if (err)
 		izin_errx(2, "%s: %s", path, strerror(errno));
 	fclose(fp);
 	err = izin_revoked_load(rv, t, buf, len, &line);
@@ -309,25 +309,16 @@ load_revoked(izin_revoked *rv, const izin_trust *t, const char *path)
 static unsigned char *
 read_stdin(size_t *len)
 {
-	size_t cap = 1 << 20, n = 0, got;
-	unsigned char *buf = malloc(cap);
+	char *buf;
+	int err = izin_read_stream(stdin, STDIN_MAX, &buf, len);
 
-	while (buf && (got = fread(buf + n, 1, cap - n, stdin)) > 0) {
-		n += got;
-		if (n == cap) {
-			unsigned char *nb = cap >= STDIN_MAX ? NULL :
-			                    realloc(buf, cap *= 2);
-			if (nb == NULL)
-				izin_errx(2, "stdin: image too large");
-			buf = nb;
-		}
-	}
-	if (buf == NULL)
+	if (err == IZIN_ELENGTH)
+		izin_errx(2, "stdin: image too large");
+	if (err == IZIN_ENOMEM)
 		izin_errx(2, "out of memory");
-	if (ferror(stdin))
+	if (err)
 		izin_errx(2, "stdin: %s", strerror(errno));
-	*len = n;
-	return buf;
+	return (unsigned char *)buf;
 }
 
 int
@@ -344,12 +335,12 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct ctx c = { .lock = PTHREAD_MUTEX_INITIALIZER,
-	                 .cond = PTHREAD_COND_INITIALIZER };
+	struct ctx c = { 0 };
 	const char *trustpath = NULL, *revpaths[16];
-	int nrev = 0, json = 0, csv = 0, jobs = 0, flagged = 0, nstdin = 0, ch;
-	pthread_t tid[64];
-	int started = 0;
+	int nrev = 0, json = 0, csv = 0, jobs = 0, nstdin = 0, ch;
+	struct item *items;
+	size_t nitems;
+	izin_pool *pool;
 	izin_trust *trust = NULL;
 	izin_revoked *revoked = NULL;
 	izin_writer *w = NULL;
@@ -420,40 +411,31 @@ main(int argc, char *argv[])
 	}
 	c.trust = trust;
 	c.revoked = revoked;
-	c.nitems = (size_t)(argc - optind);
-	if ((c.items = calloc(c.nitems, sizeof *c.items)) == NULL)
+	c.w = w;
+	c.rec = rec;
+	nitems = (size_t)(argc - optind);
+	if ((items = calloc(nitems, sizeof *items)) == NULL)
 		izin_errx(2, "out of memory");
-	for (size_t i = 0; i < c.nitems; i++) {
-		c.items[i].path = argv[optind + (int)i];
-		nstdin += strcmp(c.items[i].path, "-") == 0;
+	for (size_t i = 0; i < nitems; i++) {
+		items[i].path = argv[optind + (int)i];
+		nstdin += strcmp(items[i].path, "-") == 0;
 	}
 	if (nstdin > 1)
 		izin_errx(2, "- (standard input) given more than once");
 	if (nstdin)
 		c.stdin_data = read_stdin(&c.stdin_len);
 
-	if ((size_t)jobs > c.nitems)
-		jobs = (int)c.nitems;
-	for (int i = 0; i < jobs && i < 64; i++)
-		if (pthread_create(&tid[started], NULL, worker, &c) == 0)
-			started++;
-	if (started == 0)
-		worker(&c);
-	/* Print in argument order as each file is done. */
-	for (size_t i = 0; i < c.nitems; i++) {
-		struct item *it = &c.items[i];
-		pthread_mutex_lock(&c.lock);
-		while (!it->done)
-			pthread_cond_wait(&c.cond, &c.lock);
-		pthread_mutex_unlock(&c.lock);
-		flagged |= emit(it, w, rec, c.raw);
-		for (size_t k = 0; k < it->n; k++)
-			free(it->r[k].text);
-		free(it->r);
-	}
-	for (int i = 0; i < started; i++)
-		pthread_join(tid[i], NULL);
-	free(c.items);
+	if ((size_t)jobs > nitems)
+		jobs = (int)nitems;
+	/* Records come out in argument order; a few files per thread in
+	 * flight keep every thread busy without holding all results. */
+	if ((pool = izin_pool_new(jobs, 4 * (size_t)jobs, work, done, &c)) ==
+	    NULL)
+		izin_errx(2, "out of memory");
+	for (size_t i = 0; i < nitems; i++)
+		izin_pool_push(pool, &items[i]);
+	izin_pool_free(pool);
+	free(items);
 	free((void *)c.stdin_data);
 	izin_writer_free(w);
 	izin_record_free(rec);
@@ -463,5 +445,5 @@ main(int argc, char *argv[])
 		izin_warn("stdout");
 		return 2;
 	}
-	return flagged ? 1 : 0;
+	return c.flagged ? 1 : 0;
 }

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "izin.h"
+#include "tool.h"
 
 /*
  * Most records per transaction.  A crash loses at most the batch in

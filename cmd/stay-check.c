@@ -29,6 +29,7 @@
 #endif
 
 #include "izin.h"
+#include "tool.h"
 
 enum { OPT_ON = 256, OPT_DEPORT, OPT_FEE, OPT_JSON, OPT_CSV };
 

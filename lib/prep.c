@@ -7,39 +7,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "izin.h"
+#include "image_internal.h"
 #include "scan_internal.h"
 
 /* Keeps a column sum of the blur window, (2 * radius + 1) * 255, well
  * inside 32 bits; no image wants a wider window. */
 #define RADIUS_MAX 65535
 
-izin_image *
-izin_prep_new(int width, int height)
+/* A new w x h image, pixels not set; NULL for a side below 1 or too many
+ * pixels, or when memory runs out. */
+static izin_image *
+blank(long w, long h)
 {
 	izin_image *im;
 
-	if (width <= 0 || height <= 0 ||
-	    (long)width * height > IZIN_PIXELS_MAX)
+	if (w <= 0 || h <= 0 ||
+	    izin_image_alloc((unsigned long)w, (unsigned long)h, &im) != IZIN_OK)
 		return NULL;
-	if ((im = malloc(sizeof *im)) == NULL)
-		return NULL;
-	if ((im->gray = malloc((size_t)width * height)) == NULL) {
-		free(im);
-		return NULL;
-	}
-	im->width = width;
-	im->height = height;
 	return im;
-}
-
-void
-izin_prep_free(izin_image *im)
-{
-	if (im == NULL)
-		return;
-	free(im->gray);
-	free(im);
 }
 
 izin_image *
@@ -56,7 +41,7 @@ izin_prep_half(const izin_image *src)
 	dy = h > 0;
 	w = w > 0 ? w : 1;
 	h = h > 0 ? h : 1;
-	if ((dst = izin_prep_new(w, h)) == NULL)
+	if ((dst = blank(w, h)) == NULL)
 		return NULL;
 	for (y = 0; y < h; y++) {
 		a = src->gray + (size_t)(y << dy) * src->width;
@@ -86,10 +71,10 @@ izin_prep_blur(const izin_image *src, int radius)
 	izin_image *dst;
 
 	r = radius < 0 ? 0 : radius > RADIUS_MAX ? RADIUS_MAX : radius;
-	if ((dst = izin_prep_new(w, h)) == NULL)
+	if ((dst = blank(w, h)) == NULL)
 		return NULL;
 	if ((col = calloc((size_t)w, sizeof *col)) == NULL) {
-		izin_prep_free(dst);
+		izin_image_free(dst);
 		return NULL;
 	}
 	for (y = 0; y < h && y <= r; y++)
@@ -166,7 +151,7 @@ izin_prep_pad(const izin_image *src, int margin, int factor)
 	w = ((long)src->width + 2L * margin) * factor;
 	h = ((long)src->height + 2L * margin) * factor;
 	if (w > IZIN_PIXELS_MAX || h > IZIN_PIXELS_MAX ||
-	    (dst = izin_prep_new((int)w, (int)h)) == NULL)
+	    (dst = blank(w, h)) == NULL)
 		return NULL;
 	memset(dst->gray, 255, (size_t)w * h);
 	for (y = 0; y < src->height; y++) {
@@ -189,7 +174,7 @@ izin_prep_invert(const izin_image *src)
 	size_t n = (size_t)src->width * src->height, i;
 	izin_image *dst;
 
-	if ((dst = izin_prep_new(src->width, src->height)) == NULL)
+	if ((dst = blank(src->width, src->height)) == NULL)
 		return NULL;
 	for (i = 0; i < n; i++)
 		dst->gray[i] = (unsigned char)(255 - src->gray[i]);

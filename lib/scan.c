@@ -99,7 +99,7 @@ pass_copy(struct scan *s, izin_image *im)
 	if (im == NULL)
 		return IZIN_ENOMEM;
 	r = pass(s, im);
-	izin_prep_free(im);
+	izin_image_free(im);
 	return r;
 }
 
@@ -115,7 +115,7 @@ blur_threshold(const izin_image *src)
 	if ((t = izin_prep_blur(src, 1)) == NULL)
 		return NULL;
 	u = izin_prep_threshold(t, m / 8, 2);
-	izin_prep_free(t);
+	izin_image_free(t);
 	return u;
 }
 
@@ -178,7 +178,7 @@ harder(struct scan *s, const izin_image *img, const izin_image *base)
 		}
 		r = pass_copy(s, im);
 	}
-	izin_prep_free(up);
+	izin_image_free(up);
 	return r;
 }
 
@@ -225,13 +225,13 @@ izin_scan_limited(const izin_image *img, int maxpasses, izin_codes **out,
 			r = IZIN_ENOMEM;
 			goto out;
 		}
-		izin_prep_free(half);
+		izin_image_free(half);
 		base = half = t;
 	}
 	if ((r = pass(&s, base)) == 0)
 		r = harder(&s, img, base);
 out:
-	izin_prep_free(half);
+	izin_image_free(half);
 	zbar_image_scanner_destroy(s.zs);
 	if (passes != NULL)
 		*passes = s.passes;

@@ -20,10 +20,8 @@ int izin_scan_limited(const izin_image *img, int maxpasses,
 /*
  * Each operation below returns a new image, or NULL when memory runs out
  * or the result would be over IZIN_PIXELS_MAX; the source is not
- * touched.  Free the result with izin_prep_free().
+ * touched.  Free the result with izin_image_free().
  */
-izin_image *izin_prep_new(int width, int height);
-void izin_prep_free(izin_image *im);
 
 /* Half the width and height (rounded down; a side of 1 stays 1), each
  * pixel the mean of a 2x2 block. */

@@ -19,6 +19,7 @@
 #include "check_util.h"
 #include "fixture.h"
 #include "izin_internal.h"
+#include "tool.h"
 
 #define PASS "correct horse battery staple"
 #define PASSLEN (sizeof PASS - 1)

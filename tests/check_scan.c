@@ -12,6 +12,7 @@
 #include <qrencode.h>
 
 #include "izin.h"
+#include "image_internal.h"
 #include "scan_internal.h"
 #include "check_util.h"
 #include "fixture.h"
@@ -188,7 +189,7 @@ defocus(izin_image *im, int r)
 
 	ck_assert_ptr_nonnull(blurred);
 	memcpy(im->gray, blurred->gray, (size_t)im->width * im->height);
-	izin_prep_free(blurred);
+	izin_image_free(blurred);
 }
 
 /*
@@ -449,9 +450,10 @@ END_TEST
 static izin_image *
 from(int w, int h, const unsigned char *px)
 {
-	izin_image *im = izin_prep_new(w, h);
+	izin_image *im;
 
-	ck_assert_ptr_nonnull(im);
+	ck_assert_int_eq(izin_image_alloc((unsigned long)w, (unsigned long)h,
+	    &im), IZIN_OK);
 	memcpy(im->gray, px, (size_t)w * h);
 	return im;
 }
@@ -469,7 +471,7 @@ check_pixels(izin_image *im, int w, int h, const unsigned char *want)
 		if (im->gray[i] != want[i])
 			ck_abort_msg("pixel %d,%d is %d, want %d", i % w,
 			    i / w, im->gray[i], want[i]);
-	izin_prep_free(im);
+	izin_image_free(im);
 }
 
 START_TEST(test_prep_half)
@@ -486,11 +488,11 @@ START_TEST(test_prep_half)
 
 	/* Rounded means of 2x2 blocks; the odd last row and column go. */
 	check_pixels(izin_prep_half(src), 2, 1, want);
-	izin_prep_free(src);
+	izin_image_free(src);
 	/* A side of one stays one. */
 	src = from(1, 5, col);
 	check_pixels(izin_prep_half(src), 1, 2, colwant);
-	izin_prep_free(src);
+	izin_image_free(src);
 }
 END_TEST
 
@@ -513,13 +515,13 @@ START_TEST(test_prep_blur)
 	int r;
 
 	check_pixels(izin_prep_blur(src, 1), 4, 3, want);
-	izin_prep_free(src);
+	izin_image_free(src);
 	/* Any radius leaves a flat image as it is. */
 	memset(flat, 77, sizeof flat);
 	src = from(16, 4, flat);
 	for (r = 0; r < 40; r += 3)
 		check_pixels(izin_prep_blur(src, r), 16, 4, flat);
-	izin_prep_free(src);
+	izin_image_free(src);
 }
 END_TEST
 
@@ -534,7 +536,7 @@ START_TEST(test_prep_threshold)
 	memset(want, 255, sizeof want);
 	src = from(15, 15, px);
 	check_pixels(izin_prep_threshold(src, 3, 2), 15, 15, want);
-	izin_prep_free(src);
+	izin_image_free(src);
 	/* A slight dark spot on a gradient goes black, the gradient
 	 * itself white. */
 	for (y = 0; y < 15; y++)
@@ -544,7 +546,7 @@ START_TEST(test_prep_threshold)
 	want[7 * 15 + 7] = 0;
 	src = from(15, 15, px);
 	check_pixels(izin_prep_threshold(src, 3, 2), 15, 15, want);
-	izin_prep_free(src);
+	izin_image_free(src);
 }
 END_TEST
 
@@ -566,20 +568,20 @@ START_TEST(test_prep_pad)
 	ck_assert_ptr_nonnull(d);
 	ck_assert_int_eq(d->width, 10);
 	ck_assert_int_eq(d->height, 8);
-	izin_prep_free(d);
+	izin_image_free(d);
 	d = izin_prep_pad(src, 0, 2);
 	ck_assert_int_eq(d->width, 6);
-	izin_prep_free(d);
+	izin_image_free(d);
 	ck_assert_ptr_null(izin_prep_pad(src, -1, 2));
 	ck_assert_ptr_null(izin_prep_pad(src, 0, 0));
 	ck_assert_ptr_null(izin_prep_pad(src, 0, 40000));
-	izin_prep_free(src);
+	izin_image_free(src);
 	/* Margin 1 at factor 1 around a 2x upscaled copy. */
 	src = from(3, 2, px);
 	d = izin_prep_pad(src, 0, 2);
 	check_pixels(izin_prep_pad(d, 1, 1), 8, 6, want);
-	izin_prep_free(d);
-	izin_prep_free(src);
+	izin_image_free(d);
+	izin_image_free(src);
 }
 END_TEST
 
@@ -590,16 +592,18 @@ START_TEST(test_prep_invert_sharpen)
 	static const unsigned char edge[] = { 50, 50, 50, 150, 150, 150 };
 	/* 2p - mean of 3: the step overshoots on both sides. */
 	static const unsigned char sharp[] = { 50, 50, 17, 183, 150, 150 };
-	izin_image *src = from(6, 1, px);
+	izin_image *src = from(6, 1, px), *d;
 
 	check_pixels(izin_prep_invert(src), 6, 1, inv);
-	izin_prep_free(src);
+	izin_image_free(src);
 	src = from(6, 1, edge);
 	check_pixels(izin_prep_sharpen(src, 1), 6, 1, sharp);
-	izin_prep_free(src);
-	ck_assert_ptr_null(izin_prep_new(0, 5));
-	ck_assert_ptr_null(izin_prep_new(65536, 1025));
-	izin_prep_free(NULL);
+	izin_image_free(src);
+	ck_assert_int_eq(izin_image_alloc(0, 5, &d), IZIN_EIMAGE);
+	ck_assert_ptr_null(d);
+	ck_assert_int_eq(izin_image_alloc(65536, 1025, &d), IZIN_ETOOBIG);
+	ck_assert_ptr_null(d);
+	izin_image_free(NULL);
 }
 END_TEST
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "izin_internal.h"
+#include "tool.h"
 
 static const char *progname = "izin";
 

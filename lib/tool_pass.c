@@ -10,7 +10,7 @@
 
 #include <sodium.h>
 
-#include "izin_internal.h"
+#include "tool.h"
 
 #define PASS_MAX 1024
 

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "izin_internal.h"
+#include "tool.h"
 
 int
 izin_write_atomic(const char *path, const void *buf, size_t len, int mode,

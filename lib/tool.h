@@ -1,0 +1,111 @@
+/*
+ * tool.h - what the izin commands share for their own I/O, built into
+ * libizintool.a over libizin.a.  Unlike the library (izin.h), which never
+ * prints, exits, reads the clock or touches the terminal, these functions
+ * print diagnostics on stderr, exit on usage errors, read today's date and
+ * ask for passphrases.  Not installed, not part of the library's API.
+ */
+#ifndef IZIN_TOOL_H
+#define IZIN_TOOL_H
+
+#include <stdio.h>
+
+#include "izin.h"
+
+/* ---- Diagnostics and options (tool_diag.c) ----------------------------- */
+
+/* Set the program name used in messages (from argv[0]). */
+void izin_setprogname(const char *argv0);
+const char *izin_getprogname(void);
+/* "prog: message" on stderr.  izin_warn adds ": strerror(errno)". */
+void izin_warnx(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+void izin_warn(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+/* The same, then exit(status). */
+void izin_errx(int status, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 2, 3)));
+/* The synopsis on stderr, then exit(2): for a usage error. */
+void izin_usage(const char *synopsis) __attribute__((noreturn));
+/* --help: the synopsis and the body on stdout, then exit(0) (2 when
+ * stdout cannot be written). */
+void izin_help(const char *synopsis, const char *body)
+	__attribute__((noreturn));
+/* --version: "prog (izin) VERSION" on stdout, then exit. */
+void izin_version(void) __attribute__((noreturn));
+/* An option's number in [min, max], or exit(2) naming the option. */
+long izin_num_arg(const char *opt, const char *s, long min, long max);
+/* Parse a whole decimal number in [min, max]: IZIN_EINVAL otherwise. */
+int izin_parse_long(const char *s, long min, long max, long *out);
+/* Flush and close stdout; 0, or IZIN_EIO when anything written to it was
+ * lost (a full disk, a closed pipe).  Call once, before exiting. */
+int izin_close_stdout(void);
+/* Today's date in the local time zone (TZ is honoured). */
+izin_date izin_today(void);
+
+/* ---- Passphrases (tool_pass.c) ---------------------------------------- */
+
+/* Read a passphrase from the terminal with echo off into a new guarded
+ * buffer (*out, its length to *len; free with izin_passphrase_free()).
+ * With confirm, ask twice and fail with IZIN_EPASSPHRASE on a mismatch. */
+int izin_passphrase_tty(const char *prompt, int confirm, char **out,
+                        size_t *len);
+/* The first line of a file (without its newline) as the passphrase. */
+int izin_passphrase_file(const char *path, char **out, size_t *len);
+void izin_passphrase_free(char *pass);
+
+/* ---- Files written whole (tool_atomic.c) ------------------------------ */
+
+/* Write len bytes to path through a temporary file in the same directory
+ * and a rename, so that path never holds half a file.  mode is the new
+ * file's mode.  Without force an existing path is kept: IZIN_EEXIST. */
+int izin_write_atomic(const char *path, const void *buf, size_t len,
+                      int mode, int force);
+
+/* ---- Files (tool_file.c) ------------------------------------------------ */
+
+/* Read all of fp into a new buffer with a NUL after it (*out, *len; the
+ * caller frees).  A regular file's buffer is sized from its length, other
+ * streams grow as they are read; neither ever holds more than max bytes.
+ * IZIN_ELENGTH when there are more, IZIN_ENOMEM, or IZIN_EIO (errno set). */
+int izin_read_stream(FILE *fp, size_t max, char **out, size_t *len);
+
+/* ---- Secret keys (tool_key.c) ------------------------------------------ */
+
+/* Load a secret key file, asking for its passphrase only when it has one:
+ * read from passfile, or with passfile NULL from the terminal.  Exits with
+ * status 2 and a message naming the file when the key cannot be loaded. */
+izin_seckey *izin_load_seckey(const char *keyfile, const char *passfile);
+
+/* ---- Ordered worker pool (tool_pool.c) --------------------------------- */
+
+/* Jobs in, results out in input order: work() runs each job on one of N
+ * threads, done() then gets the jobs back one by one, in the order they
+ * were pushed, on the caller's thread (so output needs no lock).  At most
+ * `window` jobs are pushed and not yet handed to done(), which bounds
+ * memory for any number of jobs.  done() returning nonzero stops the pool:
+ * jobs not yet started are not worked but still handed to done() with
+ * worked 0 (so the caller can free them; its return value is then
+ * ignored). */
+typedef struct izin_pool izin_pool;
+typedef void izin_pool_work(void *job, void *arg);
+typedef int izin_pool_done(void *job, int worked, void *arg);
+
+/* A pool of nthreads threads (at most 64; with 1, or when no thread can
+ * be started, jobs run on the caller's thread when pushed).  NULL when out
+ * of memory.  Free with izin_pool_free(). */
+izin_pool *izin_pool_new(int nthreads, size_t window, izin_pool_work *work,
+                         izin_pool_done *done, void *arg);
+/* Push one job.  When the window is full, first waits for the oldest job
+ * and hands it to done() (so results come out at the same points whatever
+ * the threads' timing).  0, or the nonzero value with which done() stopped
+ * the pool (this job is then still queued, and handed to done() with
+ * worked 0). */
+int izin_pool_push(izin_pool *p, void *job);
+/* Wait for every job pushed and hand each to done(), in order.  0, or the
+ * nonzero value with which done() stopped the pool. */
+int izin_pool_drain(izin_pool *p);
+/* Drain, stop the threads and free the pool.  NULL does nothing. */
+void izin_pool_free(izin_pool *p);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * Loading a secret key for a command, with its passphrase when it has one.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "tool.h"
+
+izin_seckey *
+izin_load_seckey(const char *keyfile, const char *passfile)
+{
+	izin_seckey *sk;
+	char *pass = NULL;
+	size_t passlen = 0;
+	int err;
+
+	/* Try without a passphrase first: an unencrypted key asks nothing. */
+	err = izin_seckey_load(keyfile, NULL, 0, &sk);
+	if (err == IZIN_EPASSPHRASE) {
+		if (passfile)
+			err = izin_passphrase_file(passfile, &pass, &passlen);
+		else
+			err = izin_passphrase_tty("Passphrase: ", 0, &pass, &passlen);
+		if (err && passfile)
+			izin_errx(2, "%s: cannot read the passphrase", passfile);
+		if (err)
+			izin_errx(2, "cannot read the passphrase from the "
+			          "terminal (use --passphrase-file)");
+		err = izin_seckey_load(keyfile, pass, passlen, &sk);
+		izin_passphrase_free(pass);
+	}
+	if (err == IZIN_EKEYPERM)
+		izin_errx(2, "%s: secret key readable by group or others "
+		          "(chmod 600 it)", keyfile);
+	if (err == IZIN_EIO)
+		izin_errx(2, "%s: %s", keyfile, strerror(errno));
+	if (err)
+		izin_errx(2, "%s: %s", keyfile, izin_strerror(err));
+	return sk;
+}
