@@ -78,6 +78,8 @@ void izin_buf_free(struct izin_buf *b);
 /* Append s (len bytes) escaped as a TSV value (backslash, tab, LF, CR as
  * \\ \t \n \r), NUL-ended; IZIN_ENOMEM. */
 int izin_tsv_escape(struct izin_buf *b, const char *s, size_t len);
+/* The same at d, which has room for 2 * len bytes; returns the end. */
+char *izin_tsv_escape_to(char *d, const char *s, size_t len);
 /* Undo the escapes of s (len bytes) in place, updating *len and putting a
  * NUL after the result when it shrank; IZIN_EESCAPE for a backslash
  * before anything but \\ t n r, or at the end. */

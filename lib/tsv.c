@@ -88,17 +88,12 @@ load8(const char *p)
 	return x;
 }
 
-int
-izin_tsv_escape(struct izin_buf *b, const char *s, size_t len)
+char *
+izin_tsv_escape_to(char *d, const char *s, size_t len)
 {
 	const char *in = s, *end = s + len;
 	uint64_t x;
-	char *d;
-	int rc;
 
-	if (len > SIZE_MAX / 4 || (rc = izin_buf_reserve(b, 2 * len)) < 0)
-		return IZIN_ENOMEM;
-	d = b->p + b->len;
 	/* Whole words go across until one holds a byte that may need
 	 * escaping. */
 	for (; end - in >= 8; in += 8, d += 8) {
@@ -115,7 +110,15 @@ izin_tsv_escape(struct izin_buf *b, const char *s, size_t len)
 			*d++ = esc_char[(unsigned char)*in];
 		}
 	}
-	b->len = (size_t)(d - b->p);
+	return d;
+}
+
+int
+izin_tsv_escape(struct izin_buf *b, const char *s, size_t len)
+{
+	if (len > SIZE_MAX / 4 || izin_buf_reserve(b, 2 * len) < 0)
+		return IZIN_ENOMEM;
+	b->len = (size_t)(izin_tsv_escape_to(b->p + b->len, s, len) - b->p);
 	b->p[b->len] = '\0';
 	return 0;
 }
