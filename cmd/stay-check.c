@@ -20,8 +20,6 @@
 
 enum { OPT_ON = 256, OPT_DEPORT, OPT_FEE, OPT_JSON, OPT_CSV };
 
-#define IOBUF (128 * 1024)
-
 static const char synopsis[] =
 	"usage: stay-check [--on date] [-w days] [--deport-after days]\n"
 	"                  [--fee-per-day idr] [-o states] [-s]\n"
@@ -67,8 +65,7 @@ struct run {
 	const struct opts *o;
 	izin_passthru *p;
 	const char *name;       /* of the input being read */
-	unsigned long told;     /* layout whose missing column was reported,
-	                         * plus one */
+	unsigned long told;     /* 1 + layout whose missing column was told */
 	unsigned long long count[IZIN_STAY_NSTATES], nfee, ndeport, bad;
 	unsigned long long fees;
 	int flagged, trouble;
@@ -95,20 +92,17 @@ states_arg(const char *s)
 	}
 }
 
-/* Decimal text of v (not negative) at buf, NUL-ended. */
-static void
-fmt_num(char *buf, long long v)
+/* Decimal text of v (not negative), at the end of buf. */
+static const char *
+fmt_num(char buf[24], long long v)
 {
-	char tmp[24];
-	size_t n = 0, len = 0;
+	char *t = buf + 23;
 
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	while (n > 0)
-		buf[len++] = tmp[--n];
-	buf[len] = '\0';
+	*t = '\0';
+	do
+		*--t = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return t;
 }
 
 static const char no_column[] = "no such column";
@@ -132,10 +126,7 @@ evaluate(const struct opts *o, const izin_passthru *p, izin_stay *st,
 	 * for get none of ours. */
 	if (v[I_STATUS] != NULL && (len[I_STATUS] != 5 ||
 	    memcmp(v[I_STATUS], "VALID", 5) != 0)) {
-		st->state = IZIN_STAY_UNVERIFIED;
-		st->days = 0;
-		st->action = IZIN_ACTION_NONE;
-		st->fee = 0;
+		*st = (izin_stay){ .state = IZIN_STAY_UNVERIFIED };
 		return 0;
 	}
 	/* A sighting proves where the holder was on its own date. */
@@ -177,30 +168,8 @@ bad_record(struct run *run, const char *col, const char *why)
 			return;
 		run->told = layout + 1;
 	}
-	if (col != NULL)
-		izin_warnx("%s:%lu: %s: %s", run->name,
-		           izin_passthru_line(run->p), col, why);
-	else
-		izin_warnx("%s:%lu: %s", run->name,
-		           izin_passthru_line(run->p), why);
-}
-
-/* Count a record; 1 when it is to be written. */
-static int
-keep(struct run *run, const izin_stay *st)
-{
-	run->count[st->state]++;
-	if (st->action == IZIN_ACTION_FEE) {
-		run->nfee++;
-		run->fees += (unsigned long long)st->fee;
-	} else if (st->action == IZIN_ACTION_DEPORT) {
-		run->ndeport++;
-	}
-	if (!(run->o->only & 1u << st->state))
-		return 0;
-	if (st->state != IZIN_STAY_VALID)
-		run->flagged = 1;
-	return 1;
+	izin_warnx("%s:%lu: %s%s%s", run->name, izin_passthru_line(run->p),
+	           col != NULL ? col : "", col != NULL ? ": " : "", why);
 }
 
 static void
@@ -213,7 +182,7 @@ write_error(void)
 static void
 check_record(struct run *run)
 {
-	char days[24] = "", fee[24] = "";
+	char days[24], fee[24];
 	const char *vals[NOUT], *col, *why;
 	izin_stay st;
 	int err;
@@ -222,21 +191,23 @@ check_record(struct run *run)
 		bad_record(run, col, why);
 		return;
 	}
-	if (st.state != IZIN_STAY_UNVERIFIED)
-		fmt_num(days, st.days);
-	if (st.action == IZIN_ACTION_FEE)
-		fmt_num(fee, st.fee);
 	vals[C_STATE] = izin_stay_state_name(st.state);
-	vals[C_DAYS] = days;
+	vals[C_DAYS] = st.state == IZIN_STAY_UNVERIFIED ? "" :
+	               fmt_num(days, st.days);
 	vals[C_ACTION] = st.action == IZIN_ACTION_FEE ? "fee" :
 	                 st.action == IZIN_ACTION_DEPORT ? "deport" : "";
-	vals[C_FEE] = fee;
+	vals[C_FEE] = st.action == IZIN_ACTION_FEE ? fmt_num(fee, st.fee) : "";
 	if ((err = izin_passthru_set(run->p, vals, NULL)) == IZIN_EIO)
 		write_error();
 	if (err != IZIN_OK)
 		izin_errx(2, "%s", izin_strerror(err));
-	if (!keep(run, &st))
+	run->count[st.state]++;
+	run->nfee += st.action == IZIN_ACTION_FEE;
+	run->fees += (unsigned long long)st.fee;      /* 0 but for a fee */
+	run->ndeport += st.action == IZIN_ACTION_DEPORT;
+	if (!(run->o->only & 1u << st.state))
 		return;
+	run->flagged |= st.state != IZIN_STAY_VALID;
 	if ((err = izin_passthru_write(run->p)) == IZIN_EIO)
 		write_error();
 	if (err != IZIN_OK)
@@ -258,8 +229,7 @@ check_path(struct run *run, const char *path)
 		run->trouble = 1;
 		return;
 	}
-	if (izin_passthru_open(run->p, fp) != IZIN_OK)
-		izin_errx(2, "out of memory");
+	izin_passthru_open(run->p, fp);
 	while ((rc = izin_passthru_next(run->p)) != 0) {
 		if (rc == IZIN_EIO) {
 			izin_warn("%s", run->name);
@@ -280,7 +250,7 @@ check_path(struct run *run, const char *path)
 static void
 summary(const struct run *run)
 {
-	for (int s = 0; s < IZIN_STAY_NSTATES; s++) {
+	for (int s = 0; s < IZIN_STAY_NSTATES; s++)
 		if (s == IZIN_STAY_EXPIRED)
 			izin_warnx("%-13s %llu (fee %llu, deport %llu; "
 			           "fees IDR %llu)", izin_stay_state_name(s),
@@ -289,7 +259,6 @@ summary(const struct run *run)
 		else
 			izin_warnx("%-13s %llu", izin_stay_state_name(s),
 			           run->count[s]);
-	}
 	if (run->bad > 0)
 		izin_warnx("%-13s %llu", "bad records", run->bad);
 }
@@ -353,8 +322,8 @@ main(int argc, char *argv[])
 	 * cost a system call every 20 records.  A terminal keeps its line
 	 * buffering. */
 	if (!isatty(STDOUT_FILENO))
-		setvbuf(stdout, NULL, _IOFBF, IOBUF);
-	setvbuf(stdin, NULL, _IOFBF, IOBUF);
+		setvbuf(stdout, NULL, _IOFBF, 128 * 1024);
+	setvbuf(stdin, NULL, _IOFBF, 128 * 1024);
 	if ((run.p = izin_passthru_new(stdout, o.json ? IZIN_FMT_JSON :
 	    o.csv ? IZIN_FMT_CSV : IZIN_FMT_AUTO, in_names, NIN, out_names,
 	    NOUT)) == NULL)

@@ -718,7 +718,8 @@ izin_passthru_set(izin_passthru *p, const char *const *vals,
 		return 0;
 	}
 	for (size_t i = 0; i < p->nadd; i++)
-		if ((rc = izin_record_set(p->r, p->add[i], vals[i], len[i])) < 0)
+		if ((rc = izin_record_set(p->r, p->add[i], vals[i],
+		    len[i])) < 0)
 			return rc;
 	if (p->w == NULL && (rc = start_output(p)) < 0)
 		return rc;
