@@ -24,6 +24,11 @@
 #include <emmintrin.h>
 #endif
 
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define HAVE_AVX2 1     /* at run time when the processor has it */
+#endif
+
 #include "izin_internal.h"
 
 #define IOBUF (256 * 1024)      /* input read in blocks this large */
@@ -63,6 +68,7 @@ struct izin_passthru {
 	size_t ncols;
 	int *role;              /* of each column: a want index, or -1 */
 	size_t lastcol;         /* the last with a role, or the cut */
+	long (*count_tabs)(const char *, const char *, const char *);
 	long cut;               /* column where the add cells begin
 	                         * (replaced), or -1 to append them */
 
@@ -81,6 +87,11 @@ struct izin_passthru {
 	size_t nheld, tdone;
 	struct izin_buf tails;
 };
+
+static long count_tabs(const char *, const char *, const char *);
+#ifdef HAVE_AVX2
+static long count_tabs_avx2(const char *, const char *, const char *);
+#endif
 
 izin_passthru *
 izin_passthru_new(FILE *out, int format, const char *const *want,
@@ -107,6 +118,11 @@ izin_passthru_new(FILE *out, int format, const char *const *want,
 	p->add = add;
 	p->nadd = nadd;
 	p->mode = M_DONE;
+	p->count_tabs = count_tabs;
+#ifdef HAVE_AVX2
+	if (__builtin_cpu_supports("avx2"))
+		p->count_tabs = count_tabs_avx2;
+#endif
 	p->r = izin_record_new();
 	p->v = calloc(nwant + 1, sizeof(*p->v));
 	p->len = calloc(nwant + 1, sizeof(*p->len));
@@ -396,6 +412,63 @@ scan16(const char *s, unsigned *odd)
 #endif
 
 /*
+ * The tabs in [s, end), or -1 when a byte there is one a line of the fast
+ * path may not hold.  lim is the end of the bytes that may be read: those
+ * after end are read when they are there, and ignored.  This is most of a
+ * line (the columns after the last of interest), so it goes 32 bytes at
+ * a time where the processor can.
+ */
+static long
+count_tabs(const char *s, const char *end, const char *lim)
+{
+	long n = 0;
+
+	for (; s < end; s += 16) {
+		char pad[16];
+		const char *w = s;
+		unsigned tabs, odd, keep = 0xffff;
+		if (end - s < 16) {
+			keep = (1u << (end - s)) - 1;
+			if (lim - s < 16) {
+				memset(pad, ' ', sizeof pad);
+				memcpy(pad, s, (size_t)(end - s));
+				w = pad;
+			}
+		}
+		tabs = scan16(w, &odd) & keep;
+		if (odd & keep)
+			return -1;
+		n += __builtin_popcount(tabs);
+	}
+	return n;
+}
+
+#ifdef HAVE_AVX2
+__attribute__((target("avx2"))) static long
+count_tabs_avx2(const char *s, const char *end, const char *lim)
+{
+	const __m256i tab = _mm256_set1_epi8('\t'), bs = _mm256_set1_epi8('\\'),
+	    cr = _mm256_set1_epi8('\r'), nul = _mm256_setzero_si256();
+	long n = 0;
+
+	for (; end - s >= 32; s += 32) {
+		__m256i x = _mm256_loadu_si256((const __m256i *)s);
+		if (_mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(
+		    _mm256_cmpeq_epi8(x, bs), _mm256_cmpeq_epi8(x, cr)),
+		    _mm256_cmpeq_epi8(x, nul))))
+			return -1;
+		n += __builtin_popcount((unsigned)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(x, tab)));
+	}
+	if (s < end) {
+		long t = count_tabs(s, end, lim);
+		return t < 0 ? -1 : n + t;
+	}
+	return n;
+}
+#endif
+
+/*
  * Split a plain TSV line of the header's width at its tabs into the
  * wanted cells.  0, having taken nothing, for a line that is not plain
  * or not of that width: the reader is to read that one.  Past the last
@@ -406,6 +479,7 @@ fast_line(izin_passthru *p, const char *line, size_t len)
 {
 	const char *s = line, *end = line + len, *lim = p->buf + p->end, *q;
 	size_t col = 0;
+	long more;
 	int cur;
 
 	p->fcut = len;
@@ -413,13 +487,11 @@ fast_line(izin_passthru *p, const char *line, size_t len)
 		p->v[i] = NULL;
 	if ((cur = p->role[0]) >= 0)
 		p->v[cur] = line;
-	for (; s < end; s += 16) {
+	for (; s < end && col <= p->lastcol; s += 16) {
 		char pad[16];
 		const char *w = s;
 		unsigned tabs, odd, keep = 0xffff;
 		if (end - s < 16) {
-			/* Bytes after the line are read when the buffer holds
-			 * them, and ignored. */
 			keep = (1u << (end - s)) - 1;
 			if (lim - s < 16) {
 				memset(pad, ' ', sizeof pad);
@@ -430,10 +502,6 @@ fast_line(izin_passthru *p, const char *line, size_t len)
 		tabs = scan16(w, &odd) & keep;
 		if (odd & keep)
 			return 0;
-		if (col > p->lastcol) {
-			col += (size_t)__builtin_popcount(tabs);
-			continue;
-		}
 		for (; tabs != 0; tabs &= tabs - 1) {
 			q = s + __builtin_ctz(tabs);
 			if (cur >= 0)
@@ -450,6 +518,11 @@ fast_line(izin_passthru *p, const char *line, size_t len)
 				break;
 			}
 		}
+	}
+	if (s < end) {
+		if ((more = p->count_tabs(s, end, lim)) < 0)
+			return 0;
+		col += (size_t)more;
 	}
 	if (col + 1 != p->ncols)
 		return 0;
