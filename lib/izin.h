@@ -387,7 +387,10 @@ typedef struct izin_reader izin_reader;
 /* Read records from fp (not closed by the reader).  IZIN_FMT_AUTO takes
  * JSON Lines when the first non-empty line starts with '{', else TSV with
  * a header line.  A bad header is reported once; after it the input reads
- * as ended. */
+ * as ended.  A stream with a descriptor is read from it with read(2), in
+ * large blocks, each line taken as soon as it is there: nothing may have
+ * been read from it through stdio, nor be after; one without (a memory
+ * stream) is read through stdio. */
 izin_reader *izin_reader_new(FILE *fp, int format);
 void izin_reader_free(izin_reader *rd);
 /* Next record into r: 1 for a record, 0 at end of input, or an error for
@@ -399,6 +402,11 @@ int izin_reader_next(izin_reader *rd, izin_record *r);
 unsigned long izin_reader_line(const izin_reader *rd);
 /* The format in use once the first line is read. */
 int izin_reader_format(const izin_reader *rd);
+/* 1 when the next izin_reader_next() returns without reading: the reader
+ * holds a whole line, or has met the end of the input; else 0 (always for
+ * a stream without a descriptor).  A filter that batches its output
+ * writes the batch out when no input is pending and none waits. */
+int izin_reader_pending(const izin_reader *rd);
 
 typedef struct izin_writer izin_writer;
 /* Write records to fp in TSV or CSV (header from the first record's

@@ -337,8 +337,9 @@ next_line(izin_passthru *p, char **line, size_t *len)
 	int rc;
 
 	for (;;) {
-		nl = memchr(p->buf + p->start + scanned, '\n',
-		            p->end - p->start - scanned);
+		nl = p->end > p->start + scanned ?
+		    memchr(p->buf + p->start + scanned, '\n',
+		    p->end - p->start - scanned) : NULL;
 		if (nl != NULL || (p->eof && p->end > p->start)) {
 			*line = p->buf + p->start;
 			*len = nl ? (size_t)(nl - *line) : p->end - p->start;

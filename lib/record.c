@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -280,8 +281,10 @@ struct izin_reader {
 	int format;
 	int done;               /* end of input, read error or bad header */
 	unsigned long line;
-	char *buf;              /* getline's */
-	size_t bufcap;
+	int fd;                 /* fp's descriptor, or -1: getline() then */
+	int eof;
+	char *buf;              /* buf[start, end) read, not yet taken */
+	size_t bufcap, start, end;
 	char *hraw;             /* header line as read, to skip repeats */
 	size_t hlen;
 	char *hstore;           /* unescaped column names */
@@ -303,6 +306,7 @@ izin_reader_new(FILE *fp, int format)
 	if ((rd = calloc(1, sizeof(*rd))) == NULL)
 		return NULL;
 	rd->fp = fp;
+	rd->fd = fileno(fp);
 	rd->format = format;
 	return rd;
 }
@@ -333,34 +337,85 @@ izin_reader_format(const izin_reader *rd)
 }
 
 /*
- * getline() rather than large fread()s: fread blocks until its whole
- * buffer fills, which would stall a pipeline fed one record at a time,
- * while getline returns each line as soon as it is there and still reads
- * the stream in stdio's large blocks.
+ * Lines are read with read(2) in large blocks, not through stdio: read
+ * returns what a pipe holds, so a line is taken as soon as it is there,
+ * and the reader knows what it holds (izin_reader_pending()).  A stream
+ * without a descriptor (a memory stream) is read with getline().
  */
 static int
 read_line(izin_reader *rd, char **line, size_t *len)
 {
+	size_t l, scanned = 0;
 	ssize_t n;
-	size_t l;
+	char *nl;
 
-	errno = 0;
-	n = getline(&rd->buf, &rd->bufcap, rd->fp);
-	if (n < 0) {
-		if (ferror(rd->fp))
-			return IZIN_EIO;
-		return errno == ENOMEM ? IZIN_ENOMEM : 0;
+	if (rd->fd < 0) {
+		errno = 0;
+		n = getline(&rd->buf, &rd->bufcap, rd->fp);
+		if (n < 0) {
+			if (ferror(rd->fp))
+				return IZIN_EIO;
+			return errno == ENOMEM ? IZIN_ENOMEM : 0;
+		}
+		*line = rd->buf;
+		l = (size_t)n;
+	} else {
+		for (;;) {
+			nl = rd->end > rd->start + scanned ?
+			    memchr(rd->buf + rd->start + scanned, '\n',
+			    rd->end - rd->start - scanned) : NULL;
+			if (nl != NULL || (rd->eof && rd->end > rd->start))
+				break;
+			if (rd->eof)
+				return 0;
+			scanned = rd->end - rd->start;
+			if (rd->start > 0) {
+				memmove(rd->buf, rd->buf + rd->start, scanned);
+				rd->end = scanned;
+				rd->start = 0;
+			}
+			/* Room for a NUL after the last line, too. */
+			if (rd->end + 1 >= rd->bufcap) {
+				size_t cap = rd->bufcap ? rd->bufcap * 2 :
+				             64 * 1024;
+				char *b;
+				if (cap < rd->bufcap ||
+				    (b = realloc(rd->buf, cap)) == NULL)
+					return IZIN_ENOMEM;
+				rd->buf = b;
+				rd->bufcap = cap;
+			}
+			do
+				n = read(rd->fd, rd->buf + rd->end,
+				         rd->bufcap - rd->end - 1);
+			while (n < 0 && errno == EINTR);
+			if (n < 0)
+				return IZIN_EIO;
+			if (n == 0)
+				rd->eof = 1;
+			rd->end += (size_t)n;
+		}
+		*line = rd->buf + rd->start;
+		l = nl != NULL ? (size_t)(nl - *line) + 1 : rd->end - rd->start;
+		rd->start += l;
 	}
 	rd->line++;
-	l = (size_t)n;
-	if (l > 0 && rd->buf[l - 1] == '\n')
+	if (l > 0 && (*line)[l - 1] == '\n')
 		l--;
-	if (l > 0 && rd->buf[l - 1] == '\r')
+	if (l > 0 && (*line)[l - 1] == '\r')
 		l--;
-	rd->buf[l] = '\0';
-	*line = rd->buf;
+	(*line)[l] = '\0';
 	*len = l;
 	return 1;
+}
+
+int
+izin_reader_pending(const izin_reader *rd)
+{
+	if (rd == NULL || rd->fd < 0)
+		return 0;
+	return (rd->eof && !rd->done) || (rd->end > rd->start &&
+	    memchr(rd->buf + rd->start, '\n', rd->end - rd->start) != NULL);
 }
 
 static int
@@ -605,10 +660,11 @@ izin_reader_next(izin_reader *rd, izin_record *r)
 		if ((rc = take_line(rd, line, len, r)) == 0)
 			continue;
 		/* Do not keep a huge buffer for one huge line. */
-		if (rc < 0 && rd->bufcap > 2 * (size_t)IZIN_LINE_MAX) {
+		if (rc < 0 && rd->bufcap > 2 * (size_t)IZIN_LINE_MAX &&
+		    rd->start == rd->end) {
 			free(rd->buf);
 			rd->buf = NULL;
-			rd->bufcap = 0;
+			rd->bufcap = rd->start = rd->end = 0;
 		}
 		return rc;
 	}
