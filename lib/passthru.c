@@ -69,6 +69,7 @@ struct izin_passthru {
 	int *role;              /* of each column: a want index, or -1 */
 	size_t lastcol;         /* the last with a role, or the cut */
 	long (*count_tabs)(const char *, const char *, const char *);
+	long (*count_line)(const char *, const char *, const char **);
 	long cut;               /* column where the add cells begin
 	                         * (replaced), or -1 to append them */
 
@@ -89,8 +90,10 @@ struct izin_passthru {
 };
 
 static long count_tabs(const char *, const char *, const char *);
+static long count_line(const char *, const char *, const char **);
 #ifdef HAVE_AVX2
 static long count_tabs_avx2(const char *, const char *, const char *);
+static long count_line_avx2(const char *, const char *, const char **);
 #endif
 
 izin_passthru *
@@ -119,9 +122,12 @@ izin_passthru_new(FILE *out, int format, const char *const *want,
 	p->nadd = nadd;
 	p->mode = M_DONE;
 	p->count_tabs = count_tabs;
+	p->count_line = count_line;
 #ifdef HAVE_AVX2
-	if (__builtin_cpu_supports("avx2"))
+	if (__builtin_cpu_supports("avx2")) {
 		p->count_tabs = count_tabs_avx2;
+		p->count_line = count_line_avx2;
+	}
 #endif
 	p->r = izin_record_new();
 	p->v = calloc(nwant + 1, sizeof(*p->v));
@@ -395,6 +401,17 @@ scan16(const char *s, unsigned *odd)
 	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x,
 	    _mm_set1_epi8('\t')));
 }
+
+/* scan16(), and the newlines in *nl. */
+static inline unsigned
+scan16n(const char *s, unsigned *odd, unsigned *nl)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)s);
+
+	*nl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x,
+	    _mm_set1_epi8('\n')));
+	return scan16(s, odd);
+}
 #else
 static inline unsigned
 scan16(const char *s, unsigned *odd)
@@ -406,9 +423,19 @@ scan16(const char *s, unsigned *odd)
 		if (s[k] == '\t')
 			tabs |= 1u << k;
 		else if (s[k] == '\\' || s[k] == '\r' || s[k] == '\0')
-			*odd = 1;
+			*odd |= 1u << k;
 	}
 	return tabs;
+}
+
+static inline unsigned
+scan16n(const char *s, unsigned *odd, unsigned *nl)
+{
+	*nl = 0;
+	for (int k = 0; k < 16; k++)
+		if (s[k] == '\n')
+			*nl |= 1u << k;
+	return scan16(s, odd);
 }
 #endif
 
@@ -468,6 +495,137 @@ count_tabs_avx2(const char *s, const char *end, const char *lim)
 	return n;
 }
 #endif
+
+/*
+ * The tabs from s to the next newline, its place in *end; -1 when a byte
+ * on the way is one a line of the fast path may not hold, or no newline
+ * comes before lim.
+ */
+static long
+count_line(const char *s, const char *lim, const char **end)
+{
+	unsigned tabs, odd, nl, m;
+	long n = 0;
+
+	for (; lim - s >= 16; s += 16) {
+		tabs = scan16n(s, &odd, &nl);
+		if (nl != 0) {
+			m = (nl & -nl) - 1;
+			if (odd & m)
+				return -1;
+			*end = s + __builtin_ctz(nl);
+			return n + __builtin_popcount(tabs & m);
+		}
+		if (odd)
+			return -1;
+		n += __builtin_popcount(tabs);
+	}
+	return -1;
+}
+
+#ifdef HAVE_AVX2
+__attribute__((target("avx2"))) static long
+count_line_avx2(const char *s, const char *lim, const char **end)
+{
+	const __m256i tab = _mm256_set1_epi8('\t'), bs = _mm256_set1_epi8('\\'),
+	    cr = _mm256_set1_epi8('\r'), nul = _mm256_setzero_si256(),
+	    lf = _mm256_set1_epi8('\n');
+	unsigned tabs, odd, nl, m;
+	long n = 0, t;
+
+	for (; lim - s >= 32; s += 32) {
+		__m256i x = _mm256_loadu_si256((const __m256i *)s);
+		odd = (unsigned)_mm256_movemask_epi8(_mm256_or_si256(
+		    _mm256_or_si256(_mm256_cmpeq_epi8(x, bs),
+		    _mm256_cmpeq_epi8(x, cr)), _mm256_cmpeq_epi8(x, nul)));
+		tabs = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x,
+		    tab));
+		nl = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, lf));
+		if (nl != 0) {
+			m = (nl & -nl) - 1;
+			if (odd & m)
+				return -1;
+			*end = s + __builtin_ctz(nl);
+			return n + __builtin_popcount(tabs & m);
+		}
+		if (odd)
+			return -1;
+		n += __builtin_popcount(tabs);
+	}
+	t = count_line(s, lim, end);
+	return t < 0 ? -1 : n + t;
+}
+#endif
+
+/*
+ * The next line taken straight from the buffer when it is a plain line
+ * of the header's width, its end found in the same pass as its tabs, so
+ * that a register line is gone through once.  0, having taken nothing,
+ * for any other line, or one that runs past what the buffer holds:
+ * next_line() and the other paths take that one.
+ */
+static int
+fast_next(izin_passthru *p)
+{
+	const char *line = p->buf + p->start, *s = line, *lim = p->buf + p->end;
+	const char *q, *end = NULL;
+	size_t col = 0, len, cut = SIZE_MAX;
+	unsigned tabs, odd, nl, m;
+	long more;
+	int cur;
+
+	for (size_t i = 0; i < p->nwant; i++)
+		p->v[i] = NULL;
+	if ((cur = p->role[0]) >= 0)
+		p->v[cur] = line;
+	while (col <= p->lastcol && end == NULL) {
+		if (lim - s < 16)
+			return 0;
+		tabs = scan16n(s, &odd, &nl);
+		if (nl != 0) {
+			m = (nl & -nl) - 1;
+			tabs &= m;
+			odd &= m;
+			end = s + __builtin_ctz(nl);
+		}
+		if (odd)
+			return 0;
+		for (; tabs != 0; tabs &= tabs - 1) {
+			q = s + __builtin_ctz(tabs);
+			if (cur >= 0)
+				p->len[cur] = (size_t)(q - p->v[cur]);
+			if (++col == p->ncols)
+				return 0;
+			if ((long)col == p->cut)
+				cut = (size_t)(q - line);
+			if ((cur = p->role[col]) >= 0)
+				p->v[cur] = q + 1;
+			if (col > p->lastcol) {
+				col += (size_t)__builtin_popcount(tabs &
+				    (tabs - 1));
+				break;
+			}
+		}
+		s += 16;
+	}
+	if (end == NULL) {
+		if ((more = p->count_line(s, lim, &end)) < 0)
+			return 0;
+		col += (size_t)more;
+	}
+	len = (size_t)(end - line);
+	if (col + 1 != p->ncols || len == 0 || len > IZIN_LINE_MAX ||
+	    (len == p->hlen && memcmp(line, p->hdr, len) == 0))
+		return 0;
+	if (cur >= 0)
+		p->len[cur] = (size_t)(end - p->v[cur]);
+	p->fcut = cut != SIZE_MAX ? cut : len;
+	p->fline = line;
+	p->lib = 0;
+	p->start += len + 1;
+	p->line++;
+	return 1;
+}
 
 /*
  * Split a plain TSV line of the header's width at its tabs into the
@@ -638,6 +796,8 @@ izin_passthru_next(izin_passthru *p)
 				lib_cells(p);
 			return rc;
 		case M_TSV:
+			if (p->fast && fast_next(p))
+				return 1;
 			if ((rc = next_line(p, &line, &len)) <= 0) {
 				p->mode = M_DONE;
 				return rc;
