@@ -174,15 +174,13 @@ now_local(char buf[IZIN_TIME_MAX + 1])
 /* Is more input there without waiting?  Only then may a batch grow: a
  * scanner that sends one record and pauses gets it logged at once. */
 static int
-input_waiting(FILE *fp)
+input_waiting(const izin_reader *rd)
 {
 	struct pollfd p;
 
-#ifdef __GLIBC__
-	if (fp->_IO_read_ptr < fp->_IO_read_end)
+	if (izin_reader_pending(rd))
 		return 1;
-#endif
-	p.fd = fileno(fp);
+	p.fd = fileno(stdin);
 	p.events = POLLIN;
 	p.revents = 0;
 	/* An error or a hang-up is for the next read to find. */
@@ -327,7 +325,7 @@ append(const struct opts *o)
 		izin_errx(2, "out of memory");
 	a.lg = open_log(o->db, IZIN_LOG_CREATE);
 	for (;;) {
-		if (izin_log_pending(a.lg) > 0 && !input_waiting(stdin))
+		if (izin_log_pending(a.lg) > 0 && !input_waiting(rd))
 			flush(&a);
 		err = izin_reader_next(rd, r);
 		if (err == 0)

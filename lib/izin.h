@@ -387,7 +387,10 @@ typedef struct izin_reader izin_reader;
 /* Read records from fp (not closed by the reader).  IZIN_FMT_AUTO takes
  * JSON Lines when the first non-empty line starts with '{', else TSV with
  * a header line.  A bad header is reported once; after it the input reads
- * as ended. */
+ * as ended.  A stream with a descriptor is read from it with read(2), in
+ * large blocks, each line taken as soon as it is there: nothing may have
+ * been read from it through stdio, nor be after; one without (a memory
+ * stream) is read through stdio. */
 izin_reader *izin_reader_new(FILE *fp, int format);
 void izin_reader_free(izin_reader *rd);
 /* Next record into r: 1 for a record, 0 at end of input, or an error for
@@ -399,6 +402,11 @@ int izin_reader_next(izin_reader *rd, izin_record *r);
 unsigned long izin_reader_line(const izin_reader *rd);
 /* The format in use once the first line is read. */
 int izin_reader_format(const izin_reader *rd);
+/* 1 when the next izin_reader_next() returns without reading: the reader
+ * holds a whole line, or has met the end of the input; else 0 (always for
+ * a stream without a descriptor).  A filter that batches its output
+ * writes the batch out when no input is pending and none waits. */
+int izin_reader_pending(const izin_reader *rd);
 
 typedef struct izin_writer izin_writer;
 /* Write records to fp in TSV or CSV (header from the first record's
@@ -413,6 +421,70 @@ int izin_writer_columns(izin_writer *w, const char *const *keys, size_t n);
  * refuses a value that is not UTF-8 (IZIN_EUTF8).  IZIN_EIO when writing
  * fails. */
 int izin_writer_put(izin_writer *w, const izin_record *r);
+
+/* ---- Record pass-through --------------------------------------------- */
+
+/*
+ * A filter's record stream, as stay-check runs it: records read from one
+ * input after another, a few columns looked at by name, and each record
+ * written back with cells added.  The output is exactly what reading with
+ * izin_reader and writing with izin_writer would give, but a TSV line
+ * that needs no unescaping (no backslash, CR or NUL, the header's number
+ * of cells) is never split, unescaped or re-escaped: the caller sees the
+ * cells it asked for, and the line goes out as read with the new cells
+ * after it.  The header and the first record of each input, other lines,
+ * JSON input and JSON or CSV output take the full reader and writer.
+ * Input is read with read(2) in large blocks, taking each line as soon as
+ * it is there; output held back is written before any read that may wait,
+ * so a pipe fed one record at a time sees each result at once.
+ */
+typedef struct izin_passthru izin_passthru;
+#define IZIN_PASSTHRU_ADD_MAX 64        /* columns added at most */
+/* Write to out (not closed) in format: IZIN_FMT_AUTO for that of the
+ * first input (TSV or JSON), or IZIN_FMT_TSV, _JSON or _CSV.  want names
+ * the nwant columns the caller reads, add the nadd columns it adds (the
+ * existing column of that name is replaced, else the column is appended);
+ * neither array nor names are copied: they must outlive the pass-through.
+ * NULL for a bad argument (nadd 0 or over IZIN_PASSTHRU_ADD_MAX) or no
+ * memory. */
+izin_passthru *izin_passthru_new(FILE *out, int format,
+                                 const char *const *want, size_t nwant,
+                                 const char *const *add, size_t nadd);
+/* Does not write what is held back: call izin_passthru_flush() first. */
+void izin_passthru_free(izin_passthru *p);
+/* Read from in next (not closed; nothing may have been read from it
+ * through stdio): TSV with a header line, or JSON Lines, as
+ * izin_reader_new(in, IZIN_FMT_AUTO) takes it.  Line numbers restart. */
+int izin_passthru_open(izin_passthru *p, FILE *in);
+/* Next record of the input: 1, or 0 at its end, or IZIN_EIO for a read
+ * error (errno kept; the input then reads as ended), or another error for
+ * this line only, as izin_reader_next() returns them (a bad header ends
+ * the input).  Empty lines and the header again are skipped. */
+int izin_passthru_next(izin_passthru *p);
+/* Line number of the last line read (1 is the first). */
+unsigned long izin_passthru_line(const izin_passthru *p);
+/* The value of want[i] in the record (not NUL-ended on the fast path),
+ * its length to *len; NULL when the record has no such column.  Valid
+ * until the next call of izin_passthru_next(). */
+const char *izin_passthru_get(const izin_passthru *p, size_t i,
+                              size_t *len);
+/* Changes whenever the wanted columns are found at other positions than
+ * in the record before, and with each input: a caller may report a
+ * missing column once per value. */
+unsigned long izin_passthru_layout(const izin_passthru *p);
+/* Give the record's add columns these values (copied; a NULL lens
+ * takes strlen()).  The first call fixes the output format and writes
+ * the TSV or CSV header, from this record's columns.  IZIN_EIO when
+ * writing fails, IZIN_ENOMEM, IZIN_EINVAL for a value holding NUL. */
+int izin_passthru_set(izin_passthru *p, const char *const *vals,
+                      const size_t *lens);
+/* Write the record, after izin_passthru_set().  IZIN_EIO when writing
+ * fails; as izin_writer_put(), IZIN_ECOLUMNS for TSV or CSV columns not
+ * those of the output's header and IZIN_EUTF8 for JSON (nothing is
+ * written then). */
+int izin_passthru_write(izin_passthru *p);
+/* Write out what is held back and flush out; IZIN_EIO. */
+int izin_passthru_flush(izin_passthru *p);
 
 /* ---- CSV (RFC 4180) --------------------------------------------------- */
 

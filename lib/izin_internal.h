@@ -59,4 +59,54 @@ int izin_read_file(const char *path, size_t max, char **out, size_t *len);
 int izin_split_words(const char *s, size_t len, const char **w, size_t *wl,
                      size_t n);
 
+/* ---- TSV cells (tsv.c) -------------------------------------------------
+ * The one escape, unescape and split of izin-record(5) TSV in the library.
+ */
+
+/* A growable byte buffer: len bytes at p, room for cap.  Zeroed is empty;
+ * izin_buf_free() releases it (and leaves it empty). */
+struct izin_buf {
+	char *p;
+	size_t len, cap;
+};
+/* Room for extra more bytes and a NUL after them; IZIN_ENOMEM. */
+int izin_buf_reserve(struct izin_buf *b, size_t extra);
+/* Append len bytes of s (copied), NUL-ended; IZIN_ENOMEM. */
+int izin_buf_add(struct izin_buf *b, const char *s, size_t len);
+void izin_buf_free(struct izin_buf *b);
+
+/* Append s (len bytes) escaped as a TSV value (backslash, tab, LF, CR as
+ * \\ \t \n \r), NUL-ended; IZIN_ENOMEM. */
+int izin_tsv_escape(struct izin_buf *b, const char *s, size_t len);
+/* The same at d, which has room for 2 * len bytes; returns the end. */
+char *izin_tsv_escape_to(char *d, const char *s, size_t len);
+/* Undo the escapes of s (len bytes) in place, updating *len and putting a
+ * NUL after the result when it shrank; IZIN_EESCAPE for a backslash
+ * before anything but \\ t n r, or at the end. */
+int izin_tsv_unescape(char *s, size_t *len);
+
+/* One cell of a split line: len bytes at v (pointing into the line). */
+struct izin_cell {
+	const char *v;
+	size_t len;
+};
+/* Split a line (len bytes, writable, with a NUL at line[len]) at its tabs
+ * into exactly n cells in place, each NUL-ended, into c[0..n-1].  *bs
+ * tells whether a backslash was met (some cell may need unescaping).
+ * IZIN_ECOLUMNS when the line holds more or fewer than n cells,
+ * IZIN_ERECORD when it holds a NUL. */
+int izin_tsv_split(char *line, size_t len, struct izin_cell *c, size_t n,
+                   int *bs);
+/* izin_tsv_split(), then every cell unescaped: also IZIN_EESCAPE. */
+int izin_tsv_split_unescape(char *line, size_t len, struct izin_cell *c,
+                            size_t n);
+
+/* Feed the reader one line (len bytes, writable, NUL at line[len], no
+ * newline, a CR at its end already dropped) as if read from its stream:
+ * the line counts, a TSV reader takes its header from its first line and
+ * skips the header again and empty lines.  1 with a record in r, 0 for a
+ * line that holds none, or an error for this line, as izin_reader_next()
+ * returns them.  r may point into line afterwards. */
+int izin_reader_feed(izin_reader *rd, char *line, size_t len, izin_record *r);
+
 #endif

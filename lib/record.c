@@ -18,17 +18,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
-#include "izin.h"
+#include "izin_internal.h"
 
 struct slot {
 	const char *key;        /* a reader's header string or kbuf */
 	const char *val;        /* NUL-ended: a reader's line buffer or vbuf */
 	size_t len;
-	char *kbuf, *vbuf;      /* owned, kept when the record is cleared */
-	size_t kcap, vcap;
+	struct izin_buf kb;     /* owned, kept when the record is cleared */
+	char *vbuf;
+	size_t vcap;
 	/* Appending kbuf to a record of schema parent gave schema memo. */
 	unsigned long parent, memo;
 };
@@ -68,7 +70,7 @@ izin_record_free(izin_record *r)
 	if (r == NULL)
 		return;
 	for (i = 0; i < r->cap; i++) {
-		free(r->s[i].kbuf);
+		izin_buf_free(&r->s[i].kb);
 		free(r->s[i].vbuf);
 	}
 	free(r->s);
@@ -101,28 +103,6 @@ record_reserve(izin_record *r, size_t n)
 	memset(s + r->cap, 0, (cap - r->cap) * sizeof(*s));
 	r->s = s;
 	r->cap = cap;
-	return 0;
-}
-
-/* Make room for len bytes and a NUL in *buf; keeps the old bytes. */
-static int
-grow(char **buf, size_t *cap, size_t len)
-{
-	char *p;
-	size_t n;
-
-	if (len < *cap)
-		return 0;
-	if (len >= SIZE_MAX / 2)
-		return IZIN_ENOMEM;
-	n = *cap < 32 ? 32 : *cap;
-	while (n <= len)
-		n *= 2;
-	p = realloc(*buf, n);
-	if (p == NULL)
-		return IZIN_ENOMEM;
-	*buf = p;
-	*cap = n;
 	return 0;
 }
 
@@ -169,16 +149,15 @@ record_append(izin_record *r, const char *key, size_t klen, const char *val,
 	sl = &r->s[r->n];
 	if ((rc = slot_set_value(sl, val, len)) < 0)
 		return rc;
-	if (sl->memo == 0 || sl->parent != r->schema ||
-	    strlen(sl->kbuf) != klen || memcmp(sl->kbuf, key, klen) != 0) {
-		if ((rc = grow(&sl->kbuf, &sl->kcap, klen)) < 0)
+	if (sl->memo == 0 || sl->parent != r->schema || sl->kb.len != klen ||
+	    memcmp(sl->kb.p, key, klen) != 0) {
+		sl->kb.len = 0;
+		if ((rc = izin_buf_add(&sl->kb, key, klen)) < 0)
 			return rc;
-		memcpy(sl->kbuf, key, klen);
-		sl->kbuf[klen] = '\0';
 		sl->parent = r->schema;
 		sl->memo = schema_new();
 	}
-	sl->key = sl->kbuf;
+	sl->key = sl->kb.p;
 	r->schema = sl->memo;
 	r->n++;
 	return 0;
@@ -297,87 +276,20 @@ bad:
 	return rc;
 }
 
-/*
- * TSV escaping.  esc_char maps a byte that needs escaping to the letter
- * after the backslash; the rest map to 0.
- */
-static const char esc_char[256] = {
-	['\\'] = '\\', ['\t'] = 't', ['\n'] = 'n', ['\r'] = 'r',
-};
-
-/*
- * Eight bytes at a time: the TSV reader and writer look for a few byte
- * values in every cell, and a word-wide test is several times faster
- * than a call to memchr() or a table lookup per byte on cells this short.
- */
-#define ONES   0x0101010101010101ULL
-#define LOW7   0x7f7f7f7f7f7f7f7fULL
-#define HIGHS  0x8080808080808080ULL
-
-/* 0x80 in each byte of x that is zero, 0 in the others (exact). */
-static inline uint64_t
-zero_bytes(uint64_t x)
-{
-	return ~(((x & LOW7) + LOW7) | x | LOW7);
-}
-
-/* Nonzero when some byte of x is below n (n at most 128). */
-#define HAS_LESS(x, n) (((x) - ONES * (n)) & ~(x) & HIGHS)
-
-/* Eight bytes from p, the first in the low byte. */
-static inline uint64_t
-load8(const char *p)
-{
-	uint64_t x;
-
-	memcpy(&x, p, sizeof(x));
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	x = __builtin_bswap64(x);
-#endif
-	return x;
-}
-
-/* Undo the escapes in s (len bytes, NUL-ended) in place. */
-static int
-unescape(char *s, size_t *len)
-{
-	char *in, *out, *end = s + *len;
-
-	in = out = memchr(s, '\\', *len);
-	if (in == NULL)
-		return 0;
-	while (in < end) {
-		if (*in != '\\') {
-			*out++ = *in++;
-			continue;
-		}
-		if (in + 1 == end)
-			return IZIN_EESCAPE;
-		switch (in[1]) {
-		case '\\': *out++ = '\\'; break;
-		case 't':  *out++ = '\t'; break;
-		case 'n':  *out++ = '\n'; break;
-		case 'r':  *out++ = '\r'; break;
-		default:   return IZIN_EESCAPE;
-		}
-		in += 2;
-	}
-	*out = '\0';
-	*len = (size_t)(out - s);
-	return 0;
-}
-
 struct izin_reader {
 	FILE *fp;
 	int format;
 	int done;               /* end of input, read error or bad header */
 	unsigned long line;
-	char *buf;              /* getline's */
-	size_t bufcap;
+	int fd;                 /* fp's descriptor, or -1: getline() then */
+	int eof;
+	char *buf;              /* buf[start, end) read, not yet taken */
+	size_t bufcap, start, end;
 	char *hraw;             /* header line as read, to skip repeats */
 	size_t hlen;
 	char *hstore;           /* unescaped column names */
 	const char **cols;
+	struct izin_cell *cells;        /* of a line being split */
 	size_t ncols;           /* 0 until the header is read */
 	unsigned long schema;   /* of a record holding just the header keys */
 };
@@ -394,6 +306,7 @@ izin_reader_new(FILE *fp, int format)
 	if ((rd = calloc(1, sizeof(*rd))) == NULL)
 		return NULL;
 	rd->fp = fp;
+	rd->fd = fileno(fp);
 	rd->format = format;
 	return rd;
 }
@@ -407,6 +320,7 @@ izin_reader_free(izin_reader *rd)
 	free(rd->hraw);
 	free(rd->hstore);
 	free(rd->cols);
+	free(rd->cells);
 	free(rd);
 }
 
@@ -423,34 +337,85 @@ izin_reader_format(const izin_reader *rd)
 }
 
 /*
- * getline() rather than large fread()s: fread blocks until its whole
- * buffer fills, which would stall a pipeline fed one record at a time,
- * while getline returns each line as soon as it is there and still reads
- * the stream in stdio's large blocks.
+ * Lines are read with read(2) in large blocks, not through stdio: read
+ * returns what a pipe holds, so a line is taken as soon as it is there,
+ * and the reader knows what it holds (izin_reader_pending()).  A stream
+ * without a descriptor (a memory stream) is read with getline().
  */
 static int
 read_line(izin_reader *rd, char **line, size_t *len)
 {
+	size_t l, scanned = 0;
 	ssize_t n;
-	size_t l;
+	char *nl;
 
-	errno = 0;
-	n = getline(&rd->buf, &rd->bufcap, rd->fp);
-	if (n < 0) {
-		if (ferror(rd->fp))
-			return IZIN_EIO;
-		return errno == ENOMEM ? IZIN_ENOMEM : 0;
+	if (rd->fd < 0) {
+		errno = 0;
+		n = getline(&rd->buf, &rd->bufcap, rd->fp);
+		if (n < 0) {
+			if (ferror(rd->fp))
+				return IZIN_EIO;
+			return errno == ENOMEM ? IZIN_ENOMEM : 0;
+		}
+		*line = rd->buf;
+		l = (size_t)n;
+	} else {
+		for (;;) {
+			nl = rd->end > rd->start + scanned ?
+			    memchr(rd->buf + rd->start + scanned, '\n',
+			    rd->end - rd->start - scanned) : NULL;
+			if (nl != NULL || (rd->eof && rd->end > rd->start))
+				break;
+			if (rd->eof)
+				return 0;
+			scanned = rd->end - rd->start;
+			if (rd->start > 0) {
+				memmove(rd->buf, rd->buf + rd->start, scanned);
+				rd->end = scanned;
+				rd->start = 0;
+			}
+			/* Room for a NUL after the last line, too. */
+			if (rd->end + 1 >= rd->bufcap) {
+				size_t cap = rd->bufcap ? rd->bufcap * 2 :
+				             64 * 1024;
+				char *b;
+				if (cap < rd->bufcap ||
+				    (b = realloc(rd->buf, cap)) == NULL)
+					return IZIN_ENOMEM;
+				rd->buf = b;
+				rd->bufcap = cap;
+			}
+			do
+				n = read(rd->fd, rd->buf + rd->end,
+				         rd->bufcap - rd->end - 1);
+			while (n < 0 && errno == EINTR);
+			if (n < 0)
+				return IZIN_EIO;
+			if (n == 0)
+				rd->eof = 1;
+			rd->end += (size_t)n;
+		}
+		*line = rd->buf + rd->start;
+		l = nl != NULL ? (size_t)(nl - *line) + 1 : rd->end - rd->start;
+		rd->start += l;
 	}
 	rd->line++;
-	l = (size_t)n;
-	if (l > 0 && rd->buf[l - 1] == '\n')
+	if (l > 0 && (*line)[l - 1] == '\n')
 		l--;
-	if (l > 0 && rd->buf[l - 1] == '\r')
+	if (l > 0 && (*line)[l - 1] == '\r')
 		l--;
-	rd->buf[l] = '\0';
-	*line = rd->buf;
+	(*line)[l] = '\0';
 	*len = l;
 	return 1;
+}
+
+int
+izin_reader_pending(const izin_reader *rd)
+{
+	if (rd == NULL || rd->fd < 0)
+		return 0;
+	return (rd->eof && !rd->done) || (rd->end > rd->start &&
+	    memchr(rd->buf + rd->start, '\n', rd->end - rd->start) != NULL);
 }
 
 static int
@@ -467,7 +432,9 @@ read_header(izin_reader *rd, const char *line, size_t len)
 	rd->hraw = malloc(len + 1);
 	rd->hstore = malloc(len + 1);
 	rd->cols = calloc(n, sizeof(*rd->cols));
-	if (rd->hraw == NULL || rd->hstore == NULL || rd->cols == NULL)
+	rd->cells = calloc(n, sizeof(*rd->cells));
+	if (rd->hraw == NULL || rd->hstore == NULL || rd->cols == NULL ||
+	    rd->cells == NULL)
 		goto bad;
 	memcpy(rd->hraw, line, len + 1);
 	memcpy(rd->hstore, line, len + 1);
@@ -480,7 +447,7 @@ read_header(izin_reader *rd, const char *line, size_t len)
 			t = end;
 		*t = '\0';
 		clen = (size_t)(t - p);
-		if ((rc = unescape(p, &clen)) < 0)
+		if ((rc = izin_tsv_unescape(p, &clen)) < 0)
 			goto bad;
 		rc = IZIN_ECOLUMNS;
 		if (clen == 0)
@@ -498,58 +465,11 @@ bad:
 	free(rd->hraw);
 	free(rd->hstore);
 	free(rd->cols);
+	free(rd->cells);
 	rd->hraw = rd->hstore = NULL;
 	rd->cols = NULL;
+	rd->cells = NULL;
 	return rc;
-}
-
-/*
- * Split a line into n cells in place, NUL-ending each.  Tabs, backslashes
- * and NULs are found eight bytes at a time; *bs tells whether any cell
- * needs unescaping.
- */
-static int
-split_tsv(char *line, size_t len, struct slot *sl, size_t n, int *bs)
-{
-	char *p = line, *cell = line, *end = line + len, *q;
-	size_t i = 0;
-	uint64_t x, m;
-	int over = 0;
-
-	*bs = 0;
-	while (p < end) {
-		if (end - p >= 8) {
-			x = load8(p);
-			m = zero_bytes(x ^ (ONES * '\t')) |
-			    zero_bytes(x ^ (ONES * '\\')) | zero_bytes(x);
-		} else {
-			for (m = 0, q = p; q < end; q++)
-				if (*q == '\t' || *q == '\\' || *q == '\0')
-					m |= (uint64_t)0x80 << (q - p) * 8;
-		}
-		for (; m != 0; m &= m - 1) {
-			q = p + (__builtin_ctzll(m) >> 3);
-			if (*q == '\0')
-				return IZIN_ERECORD;
-			if (*q == '\\') {
-				*bs = 1;
-			} else if (i + 1 == n) {
-				over = 1;
-			} else {
-				*q = '\0';
-				sl[i].val = cell;
-				sl[i].len = (size_t)(q - cell);
-				cell = q + 1;
-				i++;
-			}
-		}
-		p = end - p >= 8 ? p + 8 : end;
-	}
-	if (over || i + 1 != n)
-		return IZIN_ECOLUMNS;
-	sl[i].val = cell;
-	sl[i].len = (size_t)(end - cell);
-	return 0;
 }
 
 static int
@@ -560,13 +480,14 @@ read_tsv(izin_reader *rd, char *line, size_t len, izin_record *r)
 
 	if (r->cap < n && (rc = record_reserve(r, n)) < 0)
 		return rc;
-	if ((rc = split_tsv(line, len, r->s, n, &bs)) < 0)
+	if ((rc = izin_tsv_split(line, len, rd->cells, n, &bs)) < 0)
 		return rc;
-	if (bs) {
-		for (i = 0; i < n; i++)
-			if ((rc = unescape((char *)r->s[i].val,
-			    &r->s[i].len)) < 0)
-				return rc;
+	for (i = 0; i < n; i++) {
+		if (bs && (rc = izin_tsv_unescape((char *)rd->cells[i].v,
+		    &rd->cells[i].len)) < 0)
+			return rc;
+		r->s[i].val = rd->cells[i].v;
+		r->s[i].len = rd->cells[i].len;
 	}
 	if (r->schema != rd->schema) {
 		for (i = 0; i < n; i++)
@@ -678,12 +599,45 @@ out:
 }
 
 /*
- * Filled from TSV, r borrows the reader's header strings and line buffer,
- * so its keys and values last until the next call or izin_reader_free().
+ * One line as read (NUL-ended, no newline, no CR at its end): 1 with a
+ * record in r, 0 for a line that holds none, or an error for this line.
+ * Filled from TSV, r borrows the reader's header strings and the line,
+ * so its keys and values last until the next line or izin_reader_free().
  * On an error r is left empty.  A bad header is reported once and then
  * reads as the end of input, so a caller that reports an error and reads
  * on (as it should for a bad line) cannot loop on it.
  */
+static int
+take_line(izin_reader *rd, char *line, size_t len, izin_record *r)
+{
+	int rc;
+
+	if (len == 0)
+		return 0;
+	if (rd->format == IZIN_FMT_AUTO)
+		rd->format = line[0] == '{' ? IZIN_FMT_JSON : IZIN_FMT_TSV;
+	if (len > IZIN_LINE_MAX)
+		rc = IZIN_ELONGLINE;
+	else if ((rd->format == IZIN_FMT_JSON || rd->ncols == 0) &&
+	    memchr(line, '\0', len) != NULL)
+		rc = IZIN_ERECORD;
+	else if (rd->format == IZIN_FMT_JSON)
+		rc = read_json(line, len, r);
+	else if (rd->ncols == 0)
+		rc = read_header(rd, line, len);
+	else if (len == rd->hlen && memcmp(line, rd->hraw, len) == 0)
+		rc = 0;
+	else
+		rc = read_tsv(rd, line, len, r);
+	if (rc >= 0)
+		return rc;
+	/* A TSV file whose header is bad has no records. */
+	if (rd->format == IZIN_FMT_TSV && rd->ncols == 0)
+		rd->done = 1;
+	izin_record_clear(r);
+	return rc;
+}
+
 int
 izin_reader_next(izin_reader *rd, izin_record *r)
 {
@@ -703,40 +657,30 @@ izin_reader_next(izin_reader *rd, izin_record *r)
 			izin_record_clear(r);
 			return rc;
 		}
-		if (len == 0)
+		if ((rc = take_line(rd, line, len, r)) == 0)
 			continue;
-		if (rd->format == IZIN_FMT_AUTO)
-			rd->format = line[0] == '{' ? IZIN_FMT_JSON :
-			    IZIN_FMT_TSV;
-		if (len > IZIN_LINE_MAX)
-			rc = IZIN_ELONGLINE;
-		else if ((rd->format == IZIN_FMT_JSON || rd->ncols == 0) &&
-		    memchr(line, '\0', len) != NULL)
-			rc = IZIN_ERECORD;
-		else if (rd->format == IZIN_FMT_JSON)
-			rc = read_json(line, len, r);
-		else if (rd->ncols == 0)
-			rc = read_header(rd, line, len);
-		else if (len == rd->hlen && memcmp(line, rd->hraw, len) == 0)
-			rc = 0;
-		else
-			rc = read_tsv(rd, line, len, r);
-		if (rc > 0)
-			return rc;
-		if (rc == 0)
-			continue;
-		/* A TSV file whose header is bad has no records. */
-		if (rd->format == IZIN_FMT_TSV && rd->ncols == 0)
-			rd->done = 1;
 		/* Do not keep a huge buffer for one huge line. */
-		if (rd->bufcap > 2 * (size_t)IZIN_LINE_MAX) {
+		if (rc < 0 && rd->bufcap > 2 * (size_t)IZIN_LINE_MAX &&
+		    rd->start == rd->end) {
 			free(rd->buf);
 			rd->buf = NULL;
-			rd->bufcap = 0;
+			rd->bufcap = rd->start = rd->end = 0;
 		}
-		izin_record_clear(r);
 		return rc;
 	}
+}
+
+int
+izin_reader_feed(izin_reader *rd, char *line, size_t len, izin_record *r)
+{
+	if (rd == NULL || r == NULL || line == NULL)
+		return IZIN_EINVAL;
+	if (rd->done) {
+		izin_record_clear(r);
+		return 0;
+	}
+	rd->line++;
+	return take_line(rd, line, len, r);
 }
 
 struct izin_writer {
@@ -748,8 +692,7 @@ struct izin_writer {
 	long *map;              /* record position of each column, or -1 */
 	int mapok;
 	unsigned long mapschema;
-	char *buf;              /* one output line */
-	size_t cap;
+	struct izin_buf out;    /* one output line */
 };
 
 izin_writer *
@@ -774,42 +717,23 @@ izin_writer_free(izin_writer *w)
 	free(w->cstore);
 	free(w->cols);
 	free(w->map);
-	free(w->buf);
+	izin_buf_free(&w->out);
 	free(w);
 }
 
 /* Append a separator (when sep is not 0) and s (len bytes) escaped for
- * TSV to w->buf at *pos, leaving room for the newline.  Whole words go
- * across until one holds a byte that may need escaping. */
+ * TSV to the line at *pos, leaving room for the newline. */
 static int
 put_cell(izin_writer *w, size_t *pos, int sep, const char *s, size_t len)
 {
-	const char *in = s, *end = s + len;
-	uint64_t x;
-	char *d;
+	char c = (char)sep;
 	int rc;
 
-	if (*pos + 2 * len + 2 > w->cap &&
-	    (rc = grow(&w->buf, &w->cap, *pos + 2 * len + 2)) < 0)
+	w->out.len = *pos;
+	if ((sep != 0 && (rc = izin_buf_add(&w->out, &c, 1)) < 0) ||
+	    (rc = izin_tsv_escape(&w->out, s, len)) < 0)
 		return rc;
-	d = w->buf + *pos;
-	if (sep != 0)
-		*d++ = (char)sep;
-	for (; end - in >= 8; in += 8, d += 8) {
-		x = load8(in);
-		if (HAS_LESS(x, '\r' + 1) || zero_bytes(x ^ (ONES * '\\')))
-			break;
-		memcpy(d, in, 8);
-	}
-	for (; in < end; in++) {
-		if (esc_char[(unsigned char)*in] == 0) {
-			*d++ = *in;
-		} else {
-			*d++ = '\\';
-			*d++ = esc_char[(unsigned char)*in];
-		}
-	}
-	*pos = (size_t)(d - w->buf);
+	*pos = w->out.len;
 	return 0;
 }
 
@@ -821,7 +745,7 @@ put_cell(izin_writer *w, size_t *pos, int sep, const char *s, size_t len)
 static const char formula_lead[] = "=+-@\t\r";
 
 /* Append a separator (when sep is not 0) and s (len bytes) as an RFC 4180
- * cell to w->buf at *pos, leaving room for a CRLF: in double quotes when
+ * cell to w->out.p at *pos, leaving room for a CRLF: in double quotes when
  * it holds a comma, a quote, CR or LF, each quote doubled. */
 static int
 put_csv_cell(izin_writer *w, size_t *pos, int sep, const char *s, size_t len)
@@ -831,13 +755,14 @@ put_csv_cell(izin_writer *w, size_t *pos, int sep, const char *s, size_t len)
 	char *d;
 	int rc;
 
-	if (*pos + 2 * len + 6 > w->cap &&
-	    (rc = grow(&w->buf, &w->cap, *pos + 2 * len + 6)) < 0)
-		return rc;
+	w->out.len = *pos;
+	if (len > SIZE_MAX / 4 ||
+	    (rc = izin_buf_reserve(&w->out, 2 * len + 6)) < 0)
+		return IZIN_ENOMEM;
 	for (in = s; in < end && !quote; in++)
 		quote = *in == ',' || *in == '"' || *in == '\r' || *in == '\n';
 	lead = len > 0 && s[0] != '\0' && strchr(formula_lead, s[0]) != NULL;
-	d = w->buf + *pos;
+	d = w->out.p + *pos;
 	if (sep != 0)
 		*d++ = (char)sep;
 	if (quote)
@@ -851,7 +776,7 @@ put_csv_cell(izin_writer *w, size_t *pos, int sep, const char *s, size_t len)
 	}
 	if (quote)
 		*d++ = '"';
-	*pos = (size_t)(d - w->buf);
+	*pos = (size_t)(d - w->out.p);
 	return 0;
 }
 
@@ -869,8 +794,8 @@ static size_t
 end_line(izin_writer *w, size_t pos)
 {
 	if (w->format == IZIN_FMT_CSV)
-		w->buf[pos++] = '\r';
-	w->buf[pos++] = '\n';
+		w->out.p[pos++] = '\r';
+	w->out.p[pos++] = '\n';
 	return pos;
 }
 
@@ -909,7 +834,7 @@ write_header(izin_writer *w, const char *const *keys, size_t n)
 	}
 	pos = end_line(w, pos);
 	w->ncols = n;
-	if (fwrite(w->buf, 1, pos, w->fp) != pos)
+	if (fwrite(w->out.p, 1, pos, w->fp) != pos)
 		return IZIN_EIO;
 	return 0;
 bad:
@@ -974,7 +899,7 @@ put_line(izin_writer *w, const izin_record *r)
 			return rc;
 	}
 	pos = end_line(w, pos);
-	if (fwrite(w->buf, 1, pos, w->fp) != pos)
+	if (fwrite(w->out.p, 1, pos, w->fp) != pos)
 		return IZIN_EIO;
 	return 0;
 }
@@ -1015,17 +940,18 @@ put_json(izin_writer *w, const izin_record *r)
 		    json_object_set_new_nocheck(obj, sl->key, v) < 0)
 			goto out;
 	}
-	n = json_dumpb(obj, w->buf, w->cap, JSON_COMPACT);
+	n = json_dumpb(obj, w->out.p, w->out.cap, JSON_COMPACT);
 	if (n == 0)
 		goto out;
-	if (n + 1 > w->cap) {
-		if (grow(&w->buf, &w->cap, n + 1) < 0)
+	if (n + 1 > w->out.cap) {
+		w->out.len = 0;
+		if (izin_buf_reserve(&w->out, n + 1) < 0)
 			goto out;
-		if (json_dumpb(obj, w->buf, w->cap, JSON_COMPACT) != n)
+		if (json_dumpb(obj, w->out.p, w->out.cap, JSON_COMPACT) != n)
 			goto out;
 	}
-	w->buf[n++] = '\n';
-	rc = fwrite(w->buf, 1, n, w->fp) == n ? 0 : IZIN_EIO;
+	w->out.p[n++] = '\n';
+	rc = fwrite(w->out.p, 1, n, w->fp) == n ? 0 : IZIN_EIO;
 out:
 	json_decref(obj);
 	return rc;
