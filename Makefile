@@ -75,7 +75,7 @@ lib/scan.o lib/prep.o tests/check_scan: lib/scan_internal.h
 lib/image.o lib/image_load.o lib/image_png.o lib/image_jpeg.o lib/image_pnm.o: \
 	lib/image_internal.h
 lib/log.o lib/log_append.o lib/log_hash.o lib/log_query.o lib/log_record.o \
-	lib/log_verify.o tests/check_log: lib/log_internal.h
+	lib/log_sqlite.o lib/log_verify.o tests/check_log: lib/log_internal.h
 
 lib/libizin.a: $(LIB_OBJ)
 	rm -f $@
