@@ -367,7 +367,7 @@ izin_log_commit(izin_log *lg, const izin_sighting *s, int records,
 	if (!found) {
 		h.dseq = h.seq = 0;
 		memset(h.hash, 0, sizeof(h.hash));
-	} else if (!h.hashok) {
+	} else if (!h.hashok || h.damaged || h.dseq < 1 || h.seq < 1) {
 		snprintf(lg->errmsg, sizeof(lg->errmsg),
 		         "chain head of device %s damaged", lg->device);
 		return izin_log_rollback(lg, IZIN_EIO);

@@ -84,9 +84,12 @@ struct row {
 };
 
 /* One sighting row as a store holds it.  Strings end in a NUL; a text
- * column that is NULL in a damaged store reads as NULL.  What a cursor
- * hands back is borrowed until it moves on or closes. */
+ * column that is NULL in a damaged store reads as NULL, and damaged is 1
+ * when any column is NULL or not of the type the log writes there (a
+ * hand-made file).  What a cursor hands back is borrowed until it moves
+ * on or closes. */
 struct srow {
+	int damaged;
 	int64_t seq;            /* set by the store on insert */
 	struct row w;
 	int64_t epoch;
@@ -101,12 +104,14 @@ struct srow {
 
 /* A device's chain head as stored (device borrowed, as a row's
  * columns).  hashok is 0, and hash zeros, when the stored hash is not
- * IZIN_LOG_HASH_LEN bytes. */
+ * IZIN_LOG_HASH_LEN bytes; damaged is 1 when a column is NULL or not of
+ * the type the log writes there. */
 struct head {
 	const char *device;
 	int64_t dseq, seq;
 	unsigned char hash[IZIN_LOG_HASH_LEN];
-	int hashok;
+	int hashok, damaged;
+	int seqok;              /* seq is an integer, as the log writes */
 };
 
 /* Which sighting rows a cursor walks. */

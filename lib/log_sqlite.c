@@ -409,11 +409,25 @@ sq_layouts(izin_log *lg, int (*fn)(void *, int64_t, const char *, size_t),
 	return rc;
 }
 
+/* 1 when column i of st is not of type t: a NULL, or a value the log
+ * never writes there (SQLite keeps any type in any column). */
+static int
+not_type(sqlite3_stmt *st, int i, int t)
+{
+	return sqlite3_column_type(st, i) != t;
+}
+
 /* A head row (device, dseq, seq, hash) into h. */
 static void
 head_cols(sqlite3_stmt *st, struct head *h)
 {
-	const void *hash = sqlite3_column_blob(st, 3);
+	const void *hash;
+
+	h->seqok = !not_type(st, 2, SQLITE_INTEGER);
+	h->damaged = not_type(st, 0, SQLITE_TEXT) ||
+	             not_type(st, 1, SQLITE_INTEGER) || !h->seqok ||
+	             not_type(st, 3, SQLITE_BLOB);
+	hash = sqlite3_column_blob(st, 3);
 
 	h->dseq = sqlite3_column_int64(st, 1);
 	h->seq = sqlite3_column_int64(st, 2);
@@ -455,8 +469,8 @@ sq_heads(izin_log *lg, int (*fn)(void *, const struct head *), void *arg)
 	    "SELECT device, dseq, seq, hash FROM head")) < 0)
 		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		h.device = (const char *)sqlite3_column_text(st, 0);
 		head_cols(st, &h);
+		h.device = (const char *)sqlite3_column_text(st, 0);
 		if ((rc = fn(arg, &h)) != 0)
 			break;
 	}
@@ -605,6 +619,17 @@ bad:
 static void
 row_cols(sqlite3_stmt *st, struct srow *r)
 {
+	static const unsigned char type[15] = {
+		SQLITE_INTEGER, SQLITE_TEXT, SQLITE_INTEGER, SQLITE_TEXT,
+		SQLITE_INTEGER, SQLITE_TEXT, SQLITE_TEXT, SQLITE_TEXT,
+		SQLITE_TEXT, SQLITE_TEXT, SQLITE_TEXT, SQLITE_INTEGER,
+		SQLITE_TEXT, SQLITE_BLOB, SQLITE_BLOB
+	};
+
+	/* Types first: reading a column as text or a number converts it. */
+	r->damaged = 0;
+	for (int i = 0; i < 15; i++)
+		r->damaged |= not_type(st, i, type[i]);
 	r->seq = sqlite3_column_int64(st, 0);
 	r->w.device = (const char *)sqlite3_column_text(st, 1);
 	r->w.dseq = sqlite3_column_int64(st, 2);

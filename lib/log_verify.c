@@ -17,8 +17,7 @@ struct chain {
 	unsigned char head_hash[IZIN_LOG_HASH_LEN];
 	int64_t dseq, seq;
 	unsigned char hash[IZIN_LOG_HASH_LEN];
-	int64_t bad;
-	const char *why;
+	izin_log_fault fault;   /* the first thing wrong with the chain */
 };
 
 struct chains {
@@ -65,8 +64,11 @@ chain_add(void *arg, const struct head *h)
 	c->head_dseq = h->dseq;
 	c->head_seq = h->seq;
 	memcpy(c->head_hash, h->hash, IZIN_LOG_HASH_LEN);
-	if (!h->hashok)
-		c->bad = c->head_seq, c->why = "chain head damaged";
+	/* The log never writes a head below 1: a head of 0 would pass for
+	 * a device with no sightings, and hide every one it had. */
+	if (!h->hashok || h->damaged || h->dseq < 1 || h->seq < 1)
+		c->fault = (izin_log_fault){ 1, h->seqok, h->seq,
+		                             "chain head damaged" };
 	return 0;
 }
 
@@ -121,6 +123,12 @@ check_row(const struct srow *r, const struct chain *c,
 	size_t plen;
 
 	*err = 0;
+	if (r->seq < 1)
+		return "damaged: seq out of range";
+	if (r->damaged)
+		return "damaged: a column is missing or of the wrong type";
+	if (dseq < 1)
+		return "damaged: dseq out of range";
 	if (dseq <= c->dseq)
 		return "repeats or reorders its device's chain";
 	if (dseq > c->dseq + 1)
@@ -162,18 +170,22 @@ check_row(const struct srow *r, const struct chain *c,
 	return NULL;
 }
 
+/* Keep the fault with the lowest seq: the first in the log's order.
+ * One without a seq is kept only when there is no other. */
 static void
-note_bad(int64_t *bad, const char **why, int64_t seq, const char *reason)
+note(izin_log_fault *f, int has_seq, int64_t seq, const char *why)
 {
-	if (*bad == 0 || seq < *bad) {
-		*bad = seq;
-		*why = reason;
-	}
+	if (f->found && (!has_seq || (f->has_seq && f->seq <= seq)))
+		return;
+	f->found = 1;
+	f->has_seq = has_seq;
+	f->seq = seq;
+	f->why = why;
 }
 
 /* Verify inside an open (read) transaction. */
 static int
-verify_txn(izin_log *lg, int64_t *count, int64_t *bad, const char **why)
+verify_txn(izin_log *lg, int64_t *count, izin_log_fault *f)
 {
 	struct chains cs;
 	struct layouts ls;
@@ -186,8 +198,7 @@ verify_txn(izin_log *lg, int64_t *count, int64_t *bad, const char **why)
 	int rc, err;
 
 	*count = 0;
-	*bad = 0;
-	*why = NULL;
+	memset(f, 0, sizeof(*f));
 	if ((rc = chains_load(lg, &cs)) < 0)
 		return rc;
 	if ((rc = izin_log_layouts_load(lg, &ls)) < 0) {
@@ -204,11 +215,11 @@ verify_txn(izin_log *lg, int64_t *count, int64_t *bad, const char **why)
 		if (c == NULL || strcmp(c->device, dev) != 0)
 			c = chains_find(&cs, dev);
 		if (c == NULL) {
-			note_bad(bad, why, r.seq,
-			         "inserted: its device has no chain head");
+			note(f, 1, r.seq,
+			     "inserted: its device has no chain head");
 			continue;
 		}
-		if (c->bad)
+		if (c->fault.found)
 			continue;
 		reason = check_row(&r, c, &ls, &b, &hb, &cols, &err);
 		if (err < 0) {
@@ -216,8 +227,7 @@ verify_txn(izin_log *lg, int64_t *count, int64_t *bad, const char **why)
 			goto out;
 		}
 		if (reason != NULL) {
-			c->bad = r.seq;
-			c->why = reason;
+			c->fault = (izin_log_fault){ 1, 1, r.seq, reason };
 			continue;
 		}
 		c->dseq = r.w.dseq;
@@ -228,15 +238,15 @@ verify_txn(izin_log *lg, int64_t *count, int64_t *bad, const char **why)
 		goto out;
 	for (size_t i = 0; i < cs.n; i++) {
 		c = &cs.v[i];
-		if (!c->bad && c->dseq != c->head_dseq)
-			c->bad = c->head_seq,
-			c->why = "deleted: the chain ends before its head";
-		else if (!c->bad && (c->seq != c->head_seq ||
+		if (!c->fault.found && c->dseq != c->head_dseq)
+			c->fault = (izin_log_fault){ 1, 1, c->head_seq,
+			    "deleted: the chain ends before its head" };
+		else if (!c->fault.found && (c->seq != c->head_seq ||
 		         memcmp(c->hash, c->head_hash, IZIN_LOG_HASH_LEN)))
-			c->bad = c->head_seq,
-			c->why = "the chain head does not match its last sighting";
-		if (c->bad)
-			note_bad(bad, why, c->bad, c->why);
+			c->fault = (izin_log_fault){ 1, 1, c->head_seq,
+			    "the chain head does not match its last sighting" };
+		if (c->fault.found)
+			note(f, c->fault.has_seq, c->fault.seq, c->fault.why);
 	}
 out:
 	if (cur != NULL)
@@ -250,13 +260,13 @@ out:
 }
 
 int
-izin_log_verify(izin_log *lg, int64_t *count, int64_t *bad, const char **why)
+izin_log_verify(izin_log *lg, int64_t *count, izin_log_fault *f)
 {
 	int rc;
 
 	if ((rc = lg->ops->begin(lg, 0)) < 0)
 		return rc;
-	rc = verify_txn(lg, count, bad, why);
+	rc = verify_txn(lg, count, f);
 	(void)lg->ops->end(lg);
 	return rc;
 }
@@ -289,7 +299,7 @@ row_hash(izin_log *lg, const char *device, int64_t dseq,
  * check is made here; where theirs is, on the row itself while copying. */
 static int
 merge_check_heads(izin_log *lg, struct chains *ours, const struct chains *theirs,
-                  int64_t *bad, const char **why)
+                  izin_log_fault *f)
 {
 	unsigned char h[IZIN_LOG_HASH_LEN];
 	int rc;
@@ -302,7 +312,7 @@ merge_check_heads(izin_log *lg, struct chains *ours, const struct chains *theirs
 		if ((rc = row_hash(lg, t->device, t->head_dseq, h)) < 0)
 			return rc;
 		if (rc == 1 || memcmp(h, t->head_hash, IZIN_LOG_HASH_LEN)) {
-			note_bad(bad, why, t->head_seq, "its device's chain differs"
+			note(f, 1, t->head_seq, "its device's chain differs"
 			         " from the one already in the log");
 			return 0;
 		}
@@ -312,8 +322,7 @@ merge_check_heads(izin_log *lg, struct chains *ours, const struct chains *theirs
 
 static int
 merge_rows(izin_log *lg, izin_log *other, struct chains *ours,
-           const struct layouts *ls, int64_t *added, int64_t *bad,
-           const char **why)
+           const struct layouts *ls, int64_t *added, izin_log_fault *f)
 {
 	struct rowsel all = { ROWS_ALL, NULL, NULL, 0, 0, 0, 0, 0 };
 	struct rows *cur;
@@ -344,7 +353,7 @@ merge_rows(izin_log *lg, izin_log *other, struct chains *ours,
 			continue;
 		if (r.w.dseq == c->dseq) {
 			if (memcmp(r.hash, c->hash, IZIN_LOG_HASH_LEN)) {
-				note_bad(bad, why, r.seq, "its device's chain"
+				note(f, 1, r.seq, "its device's chain"
 				         " differs from the one already in the log");
 				rc = 0;
 				break;
@@ -409,8 +418,8 @@ merge_chains(izin_log *lg, struct chains *ours, const struct chains *theirs)
 }
 
 int
-izin_log_merge(izin_log *lg, izin_log *other, int64_t *added, int64_t *bad,
-               const char **why)
+izin_log_merge(izin_log *lg, izin_log *other, int64_t *added,
+               izin_log_fault *f)
 {
 	struct chains ours = { NULL, 0, 0 }, theirs = { NULL, 0, 0 };
 	struct layouts ls = { NULL, 0 };
@@ -418,27 +427,26 @@ izin_log_merge(izin_log *lg, izin_log *other, int64_t *added, int64_t *bad,
 	int rc;
 
 	*added = 0;
-	*bad = 0;
-	*why = NULL;
+	memset(f, 0, sizeof(*f));
 	if (lg == NULL || other == NULL || !lg->writable)
 		return IZIN_EINVAL;
 	/* One snapshot of the other log for the check and the copy. */
 	if ((rc = other->ops->begin(other, 0)) < 0)
 		return rc;
-	if ((rc = verify_txn(other, &count, bad, why)) < 0 || *bad ||
+	if ((rc = verify_txn(other, &count, f)) < 0 || f->found ||
 	    (rc = chains_load(other, &theirs)) < 0 ||
 	    (rc = izin_log_layouts_load(other, &ls)) < 0)
 		goto out;
 	if ((rc = lg->ops->begin(lg, 1)) < 0 ||
 	    (rc = merge_chains(lg, &ours, &theirs)) < 0 ||
-	    (rc = merge_check_heads(lg, &ours, &theirs, bad, why)) < 0 ||
-	    *bad ||
-	    (rc = merge_rows(lg, other, &ours, &ls, added, bad, why)) < 0 ||
-	    *bad)
+	    (rc = merge_check_heads(lg, &ours, &theirs, f)) < 0 ||
+	    f->found ||
+	    (rc = merge_rows(lg, other, &ours, &ls, added, f)) < 0 ||
+	    f->found)
 		goto undo;
 	for (size_t i = 0; i < ours.n; i++) {
 		const struct chain *c = &ours.v[i];
-		struct head h = { c->device, c->dseq, c->seq, { 0 }, 1 };
+		struct head h = { c->device, c->dseq, c->seq, { 0 }, 1, 0, 1 };
 		if (c->dseq == c->head_dseq)
 			continue;
 		memcpy(h.hash, c->hash, IZIN_LOG_HASH_LEN);

@@ -106,15 +106,16 @@ make_log(const char *p)
 	izin_log_close(lg);
 }
 
-static int64_t
-verify_bad(const char *p, const char **why)
+static izin_log_fault
+verify_fault(const char *p)
 {
 	izin_log *lg = open_log(p, IZIN_LOG_READ);
-	int64_t count, bad;
+	izin_log_fault f;
+	int64_t count;
 
-	ck_assert_int_eq(izin_log_verify(lg, &count, &bad, why), IZIN_OK);
+	ck_assert_int_eq(izin_log_verify(lg, &count, &f), IZIN_OK);
 	izin_log_close(lg);
-	return bad;
+	return f;
 }
 
 /* Run SQL on a log behind the library's back. */
@@ -334,8 +335,9 @@ START_TEST(test_append_echo)
 	izin_record *r = scan("2C11JB0042-K", "Ana\tMaria \\ O'Brien");
 	struct echoes ec = { 0, "", "" };
 	char want[512];
-	int64_t count, bad;
-	const char *why, *dev = izin_log_device(lg);
+	izin_log_fault f;
+	int64_t count;
+	const char *dev = izin_log_device(lg);
 
 	ck_assert_uint_eq(strlen(dev), IZIN_DEVICE_LEN);
 	ck_assert_uint_eq(strspn(dev, "0123456789abcdef"), IZIN_DEVICE_LEN);
@@ -351,9 +353,9 @@ START_TEST(test_append_echo)
 	         "officer\tDesa Mojorejo, Lamongan\t-7.12\t112.18", dev);
 	ck_assert_str_eq(ec.line, want);
 	ck_assert_str_eq(ec.json_name, "Ana\tMaria \\ O'Brien");
-	ck_assert_int_eq(izin_log_verify(lg, &count, &bad, &why), IZIN_OK);
+	ck_assert_int_eq(izin_log_verify(lg, &count, &f), IZIN_OK);
 	ck_assert_int_eq(count, 2);
-	ck_assert_int_eq(bad, 0);
+	ck_assert_int_eq(f.found, 0);
 	izin_record_free(r);
 	izin_log_close(lg);
 	ck_assert_int_eq(count_rows(path, "PRAGMA user_version"),
@@ -438,7 +440,7 @@ START_TEST(test_sql_verbatim)
 	ck_assert_int_eq(count_rows(path, "SELECT count(*) FROM head"), 1);
 	g = run(path, IZIN_LOG_LAST_SEEN, "P1", INT64_MIN, INT64_MAX, 0);
 	ck_assert_uint_eq(g.n, 1);
-	ck_assert_int_eq(verify_bad(path, &(const char *){ NULL }), 0);
+	ck_assert_int_eq(verify_fault(path).found, 0);
 }
 END_TEST
 
@@ -543,11 +545,12 @@ END_TEST
 
 START_TEST(test_verify_sound)
 {
-	const char *why = "x";
+	izin_log_fault f;
 
 	make_log(path);
-	ck_assert_int_eq(verify_bad(path, &why), 0);
-	ck_assert_ptr_null(why);
+	f = verify_fault(path);
+	ck_assert_int_eq(f.found, 0);
+	ck_assert_ptr_null(f.why);
 }
 END_TEST
 
@@ -606,15 +609,17 @@ static const struct tampered {
 START_TEST(test_tampered)
 {
 	const struct tampered *t = &tampered[_i];
-	const char *why;
+	izin_log_fault f;
 
 	make_log(path);
 	tamper(path, t->sql);
-	ck_assert_msg(verify_bad(path, &why) == t->bad, "%s: not seq %lld",
-	              t->what, (long long)t->bad);
+	f = verify_fault(path);
+	ck_assert_msg(f.found && f.has_seq, "%s: verified", t->what);
+	ck_assert_msg(f.seq == t->bad, "%s: seq %lld, not %lld", t->what,
+	              (long long)f.seq, (long long)t->bad);
 	if (t->word != NULL)
-		ck_assert_msg(strstr(why, t->word) != NULL, "%s: %s", t->what,
-		              why);
+		ck_assert_msg(strstr(f.why, t->word) != NULL, "%s: %s",
+		              t->what, f.why);
 }
 END_TEST
 
@@ -622,8 +627,8 @@ START_TEST(test_merge_twice)
 {
 	static const char *const p[] = { "Q", "R", NULL };
 	izin_log *lg, *other;
-	int64_t added, bad, count;
-	const char *why;
+	int64_t added, count;
+	izin_log_fault f;
 	struct got g;
 
 	make_log(path2);
@@ -631,17 +636,17 @@ START_TEST(test_merge_twice)
 	append_at(lg, "2026-03-04T10:00:00+07:00", p);
 	other = open_log(path2, IZIN_LOG_READ);
 	ck_assert_str_ne(izin_log_device(lg), izin_log_device(other));
-	ck_assert_int_eq(izin_log_merge(lg, other, &added, &bad, &why), IZIN_OK);
-	ck_assert_int_eq(bad, 0);
+	ck_assert_int_eq(izin_log_merge(lg, other, &added, &f), IZIN_OK);
+	ck_assert_int_eq(f.found, 0);
 	ck_assert_int_eq(added, 5);
-	ck_assert_int_eq(izin_log_merge(lg, other, &added, &bad, &why), IZIN_OK);
+	ck_assert_int_eq(izin_log_merge(lg, other, &added, &f), IZIN_OK);
 	ck_assert_int_eq(added, 0);
 	izin_log_close(other);
 	/* Ours goes on after the merge, on its own chain. */
 	append_at(lg, "2026-03-05T10:00:00+07:00", p);
-	ck_assert_int_eq(izin_log_verify(lg, &count, &bad, &why), IZIN_OK);
+	ck_assert_int_eq(izin_log_verify(lg, &count, &f), IZIN_OK);
 	ck_assert_int_eq(count, 9);
-	ck_assert_int_eq(bad, 0);
+	ck_assert_int_eq(f.found, 0);
 	izin_log_close(lg);
 	g = run(path, IZIN_LOG_TRAIL, "A", INT64_MIN, INT64_MAX, 0);
 	ck_assert_str_eq(g.text,
@@ -653,17 +658,17 @@ START_TEST(test_merge_twice)
 	lg = open_log(path2, IZIN_LOG_WRITE);
 	append_at(lg, "2026-03-06T10:00:00+07:00", p);
 	other = open_log(path, IZIN_LOG_READ);
-	ck_assert_int_eq(izin_log_merge(lg, other, &added, &bad, &why), IZIN_OK);
+	ck_assert_int_eq(izin_log_merge(lg, other, &added, &f), IZIN_OK);
 	ck_assert_int_eq(added, 4);
 	izin_log_close(other);
 	izin_log_close(lg);
 	lg = open_log(path, IZIN_LOG_WRITE);
 	other = open_log(path2, IZIN_LOG_READ);
-	ck_assert_int_eq(izin_log_merge(lg, other, &added, &bad, &why), IZIN_OK);
+	ck_assert_int_eq(izin_log_merge(lg, other, &added, &f), IZIN_OK);
 	ck_assert_int_eq(added, 2);
-	ck_assert_int_eq(izin_log_verify(lg, &count, &bad, &why), IZIN_OK);
+	ck_assert_int_eq(izin_log_verify(lg, &count, &f), IZIN_OK);
 	ck_assert_int_eq(count, 11);
-	ck_assert_int_eq(bad, 0);
+	ck_assert_int_eq(f.found, 0);
 	izin_log_close(other);
 	izin_log_close(lg);
 }
@@ -673,16 +678,17 @@ START_TEST(test_merge_tampered)
 {
 	static const char *const p[] = { "Q", NULL };
 	izin_log *lg, *other;
-	int64_t added, bad;
-	const char *why;
+	int64_t added;
+	izin_log_fault f;
 
 	make_log(path2);
 	tamper(path2, "UPDATE sighting SET reporter = 'T99' WHERE seq = 4");
 	lg = open_log(path, IZIN_LOG_CREATE);
 	append_at(lg, "2026-03-04T10:00:00+07:00", p);
 	other = open_log(path2, IZIN_LOG_READ);
-	ck_assert_int_eq(izin_log_merge(lg, other, &added, &bad, &why), IZIN_OK);
-	ck_assert_int_eq(bad, 4);
+	ck_assert_int_eq(izin_log_merge(lg, other, &added, &f), IZIN_OK);
+	ck_assert_int_eq(f.found, 1);
+	ck_assert_int_eq(f.seq, 4);
 	ck_assert_int_eq(added, 0);
 	izin_log_close(other);
 	izin_log_close(lg);
@@ -698,8 +704,8 @@ START_TEST(test_merge_diverged)
 	static const char *const x[] = { "X", "X2", NULL }, *const y[] = { "Y", NULL };
 	char cmd[300];
 	izin_log *lg, *other;
-	int64_t added, bad;
-	const char *why;
+	int64_t added;
+	izin_log_fault f;
 
 	make_log(path);
 	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", path, path2);
@@ -712,18 +718,20 @@ START_TEST(test_merge_diverged)
 	izin_log_close(lg);
 	lg = open_log(path, IZIN_LOG_WRITE);
 	other = open_log(path2, IZIN_LOG_READ);
-	ck_assert_int_eq(izin_log_merge(lg, other, &added, &bad, &why), IZIN_OK);
-	ck_assert_int_eq(bad, 6);
+	ck_assert_int_eq(izin_log_merge(lg, other, &added, &f), IZIN_OK);
+	ck_assert_int_eq(f.found, 1);
+	ck_assert_int_eq(f.seq, 6);
 	ck_assert_int_eq(added, 0);
-	ck_assert_ptr_nonnull(strstr(why, "differs"));
+	ck_assert_ptr_nonnull(strstr(f.why, "differs"));
 	izin_log_close(other);
 	izin_log_close(lg);
 	ck_assert_int_eq(count_rows(path, "SELECT count(*) FROM sighting"), 6);
 	/* The shorter way round too: theirs ends where ours differs. */
 	lg = open_log(path2, IZIN_LOG_WRITE);
 	other = open_log(path, IZIN_LOG_READ);
-	ck_assert_int_eq(izin_log_merge(lg, other, &added, &bad, &why), IZIN_OK);
-	ck_assert_int_eq(bad, 6);
+	ck_assert_int_eq(izin_log_merge(lg, other, &added, &f), IZIN_OK);
+	ck_assert_int_eq(f.found, 1);
+	ck_assert_int_eq(f.seq, 6);
 	izin_log_close(other);
 	izin_log_close(lg);
 }
