@@ -737,6 +737,398 @@ START_TEST(test_merge_diverged)
 }
 END_TEST
 
+/*
+ * The property: --verify says "verified" exactly for a log that is what
+ * was appended, or that log with the documented limits of report-log(1)
+ * applied: each device's newest sightings cut off with its head rewritten
+ * to the new end (or the device's chain and head removed), and seq
+ * numbers changed while each device's own order is kept.  Many seeded
+ * random mutations of a small log of two devices, made with SQLite as an
+ * intruder would, and an oracle that compares the result with the log as
+ * appended, row content and types included.
+ */
+#define PROP_LOOPS 16
+#define PROP_ITERS 150
+#define PMAX 64
+
+/* xorshift64*: the same mutations on every run. */
+static uint64_t
+rnd(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ULL;
+}
+
+/* A log's content as SQLite quotes it: type and value of every column
+ * but seq, the layout by its names rather than its id. */
+struct snap {
+	size_t n, nh;
+	int64_t seq[PMAX];
+	int seqint[PMAX];
+	char *dev[PMAX], *body[PMAX], *hash[PMAX];
+	char *hdev[PMAX], *hdseq[PMAX], *hseq[PMAX], *hhash[PMAX];
+};
+
+static char *
+col_dup(sqlite3_stmt *st, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(st, i);
+	char *d = strdup(v ? v : "");
+
+	ck_assert_ptr_nonnull(d);
+	return d;
+}
+
+static void
+snap_load(sqlite3 *db, struct snap *sn)
+{
+	sqlite3_stmt *st;
+
+	memset(sn, 0, sizeof(*sn));
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT seq,"
+	    " typeof(seq) = 'integer', quote(device), quote(dseq) || '|' ||"
+	    " quote(time) || '|' || quote(epoch) || '|' || quote(reporter) ||"
+	    " '|' || quote(reporter_kind) || '|' || quote(place) || '|' ||"
+	    " quote(lat) || '|' || quote(lon) || '|' || quote(permit) || '|' ||"
+	    " typeof(layout) || quote((SELECT keys FROM layout l"
+	    " WHERE l.id = s.layout)) || '|' || quote(record) || '|' ||"
+	    " quote(prev_hash) || '|' || quote(hash), quote(hash)"
+	    " FROM sighting s ORDER BY seq", -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ck_assert_uint_lt(sn->n, PMAX);
+		sn->seq[sn->n] = sqlite3_column_int64(st, 0);
+		sn->seqint[sn->n] = sqlite3_column_int(st, 1);
+		sn->dev[sn->n] = col_dup(st, 2);
+		sn->body[sn->n] = col_dup(st, 3);
+		sn->hash[sn->n] = col_dup(st, 4);
+		sn->n++;
+	}
+	sqlite3_finalize(st);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT quote(device),"
+	    " quote(dseq), quote(seq), quote(hash) FROM head", -1, &st, NULL),
+	    SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ck_assert_uint_lt(sn->nh, PMAX);
+		sn->hdev[sn->nh] = col_dup(st, 0);
+		sn->hdseq[sn->nh] = col_dup(st, 1);
+		sn->hseq[sn->nh] = col_dup(st, 2);
+		sn->hhash[sn->nh] = col_dup(st, 3);
+		sn->nh++;
+	}
+	sqlite3_finalize(st);
+}
+
+static void
+snap_free(struct snap *sn)
+{
+	for (size_t i = 0; i < sn->n; i++)
+		free(sn->dev[i]), free(sn->body[i]), free(sn->hash[i]);
+	for (size_t i = 0; i < sn->nh; i++)
+		free(sn->hdev[i]), free(sn->hdseq[i]), free(sn->hseq[i]),
+		free(sn->hhash[i]);
+}
+
+/* 1 when m is o, or o within the documented limits. */
+static int
+sound(const struct snap *o, const struct snap *m)
+{
+	size_t heads = 0;
+
+	for (size_t i = 0; i < m->n; i++) {
+		size_t j;
+		if (!m->seqint[i] || m->seq[i] < 1)
+			return 0;
+		for (j = 0; j < o->n; j++)
+			if (strcmp(m->dev[i], o->dev[j]) == 0)
+				break;
+		if (j == o->n)
+			return 0;
+	}
+	for (size_t d = 0; d < o->n; d++) {
+		size_t k = 0, j = 0, last = 0, h;
+		char num[24];
+		int first = 1;
+		for (size_t e = 0; e < d; e++)
+			if (strcmp(o->dev[e], o->dev[d]) == 0)
+				first = 0;
+		if (!first)
+			continue;
+		/* Their rows in seq order are a prefix of ours. */
+		for (size_t i = 0; i < m->n; i++) {
+			if (strcmp(m->dev[i], o->dev[d]) != 0)
+				continue;
+			while (j < o->n && strcmp(o->dev[j], o->dev[d]) != 0)
+				j++;
+			if (j == o->n || strcmp(m->body[i], o->body[j]) != 0)
+				return 0;
+			last = i;
+			k++;
+			j++;
+		}
+		for (h = 0; h < m->nh; h++)
+			if (strcmp(m->hdev[h], o->dev[d]) == 0)
+				break;
+		if (k == 0) {
+			if (h < m->nh)
+				return 0;
+			continue;
+		}
+		heads++;
+		snprintf(num, sizeof num, "%zu", k);
+		if (h == m->nh || strcmp(m->hdseq[h], num) != 0 ||
+		    strcmp(m->hhash[h], m->hash[last]) != 0)
+			return 0;
+		snprintf(num, sizeof num, "%lld", (long long)m->seq[last]);
+		if (strcmp(m->hseq[h], num) != 0)
+			return 0;
+	}
+	return heads == m->nh;
+}
+
+static const char *const prop_cols[] = {
+	"seq", "device", "dseq", "time", "epoch", "reporter", "reporter_kind",
+	"place", "lat", "lon", "permit", "layout", "record", "prev_hash", "hash"
+};
+
+/* New values for a column %s: neighbours, impossible ones, other types,
+ * another row's. */
+static const char *const prop_vals[] = {
+	"%s + 1", "%s - 1", "0", "-1", "NULL", "%s || 'x'", "substr(%s, 2)",
+	"''", "CAST(%s AS BLOB)", "CAST(%s AS TEXT)", "randomblob(32)",
+	"zeroblob(32)", "X'00'", "(SELECT %s FROM sighting WHERE seq = ?2)",
+	"upper(%s)", "%s * 1.0", "%s + 0",
+};
+
+#define HEAD_DEV "(SELECT device FROM head ORDER BY device LIMIT 1 OFFSET ?3)"
+#define COLS_NOSEQ "device, dseq, time, epoch, reporter, reporter_kind," \
+	" place, lat, lon, permit, layout, record, prev_hash, hash"
+
+/* Whole mutations: ?1 and ?2 a seq, ?3 a head, ?4 -1 or 0, ?5 a dseq. */
+static const char *const prop_muts[] = {
+	"DELETE FROM sighting WHERE seq = ?1",
+	"INSERT INTO sighting(" COLS_NOSEQ ") SELECT " COLS_NOSEQ
+	" FROM sighting WHERE seq = ?1",
+	"INSERT INTO sighting(seq, " COLS_NOSEQ ") SELECT ?4, " COLS_NOSEQ
+	" FROM sighting WHERE seq = ?1",
+	"INSERT INTO sighting(seq, " COLS_NOSEQ ") SELECT ?4, device, dseq,"
+	" '2026-03-09T10:00:00Z', 1773050400, 'X9', reporter_kind, 'Pelabuhan',"
+	" lat, lon, permit, layout, record, prev_hash, hash FROM sighting"
+	" WHERE seq = ?1",
+	"UPDATE sighting SET seq = -7 WHERE seq = ?1;"
+	"UPDATE sighting SET seq = ?1 WHERE seq = ?2;"
+	"UPDATE sighting SET seq = ?2 WHERE seq = -7",
+	"UPDATE sighting SET dseq = (SELECT dseq FROM sighting WHERE seq = ?2)"
+	" WHERE seq = ?1",
+	"DELETE FROM head WHERE device = " HEAD_DEV,
+	"INSERT OR REPLACE INTO head SELECT 'ffffffffffffffff', dseq, seq,"
+	" hash FROM head",
+	"UPDATE head SET dseq = dseq - 1, seq = (SELECT seq FROM sighting s"
+	" WHERE s.device = head.device AND s.dseq = head.dseq - 1)"
+	" WHERE device = " HEAD_DEV,
+	"UPDATE head SET seq = 0, hash = zeroblob(32) WHERE device = " HEAD_DEV,
+	"UPDATE layout SET keys = keys || 'x' WHERE id = (SELECT min(id)"
+	" FROM layout)",
+	"UPDATE layout SET keys = replace(keys, 'name', 'nama')",
+	/* the documented limits */
+	"DELETE FROM sighting WHERE device = " HEAD_DEV " AND dseq > ?5;"
+	"UPDATE head SET dseq = ?5, seq = (SELECT seq FROM sighting s"
+	" WHERE s.device = head.device AND s.dseq = ?5), hash = (SELECT hash"
+	" FROM sighting s WHERE s.device = head.device AND s.dseq = ?5)"
+	" WHERE ?5 > 0 AND device = " HEAD_DEV ";"
+	"DELETE FROM head WHERE ?5 = 0 AND device = " HEAD_DEV,
+	"UPDATE sighting SET seq = seq + 1000; UPDATE head SET seq = seq + 1000",
+	"UPDATE sighting SET seq = seq + 1000",
+};
+
+/* Run every statement of sql with the parameters p[0..4] bound; a
+ * statement SQLite refuses (a NOT NULL, say) changes nothing. */
+static void
+prop_exec(sqlite3 *db, const char *sql, const int64_t p[5])
+{
+	const char *tail = sql;
+	sqlite3_stmt *st;
+
+	while (*tail != '\0') {
+		ck_assert_int_eq(sqlite3_prepare_v2(db, tail, -1, &st, &tail),
+		                 SQLITE_OK);
+		if (st == NULL)
+			break;
+		for (int i = 1; i <= sqlite3_bind_parameter_count(st); i++)
+			sqlite3_bind_int64(st, i, p[i - 1]);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			;
+		sqlite3_finalize(st);
+	}
+}
+
+/* One random mutation into db; what it was to what (for a failure). */
+static void
+mutate(sqlite3 *db, uint64_t *r, char *what, size_t len)
+{
+	char sql[1024], expr[256];
+	int64_t p[5];
+	size_t used = strlen(what);
+	const char *tmpl;
+
+	p[0] = (int64_t)(rnd(r) % 14) - 1;
+	p[1] = (int64_t)(rnd(r) % 14) - 1;
+	p[2] = (int64_t)(rnd(r) % 2);
+	p[3] = -(int64_t)(rnd(r) % 2);
+	p[4] = (int64_t)(rnd(r) % 7);
+	switch (rnd(r) % 3) {
+	case 0: {
+		const char *c = prop_cols[rnd(r) % 15];
+		snprintf(expr, sizeof expr,
+		         prop_vals[rnd(r) % (sizeof prop_vals / sizeof *prop_vals)],
+		         c);
+		snprintf(sql, sizeof sql, "UPDATE OR REPLACE sighting SET %s = %s"
+		         " WHERE seq = ?1", c, expr);
+		break;
+	}
+	case 1: {
+		static const char *const hc[] = { "device", "dseq", "seq",
+		                                  "hash" };
+		const char *c = hc[rnd(r) % 4];
+		snprintf(expr, sizeof expr,
+		         prop_vals[rnd(r) % (sizeof prop_vals / sizeof *prop_vals)],
+		         c);
+		snprintf(sql, sizeof sql, "UPDATE OR REPLACE head SET %s = %s"
+		         " WHERE device = " HEAD_DEV, c, expr);
+		break;
+	}
+	default:
+		tmpl = prop_muts[rnd(r) % (sizeof prop_muts / sizeof *prop_muts)];
+		snprintf(sql, sizeof sql, "%s", tmpl);
+	}
+	prop_exec(db, sql, p);
+	snprintf(what + used, len - used, "[%s; %lld %lld %lld %lld %lld] ",
+	         sql, (long long)p[0], (long long)p[1], (long long)p[2],
+	         (long long)p[3], (long long)p[4]);
+}
+
+/* Two devices, two layouts, their sightings interleaved by a merge. */
+static void
+make_two_device_log(const char *p, const char *other)
+{
+	static const char *const q[] = { "Q", "R", NULL };
+	izin_log *lg, *o;
+	izin_log_fault f;
+	izin_record *r;
+	int64_t added;
+
+	make_log(other);
+	lg = open_log(p, IZIN_LOG_CREATE);
+	append_at(lg, "2026-03-04T10:00:00+07:00", q);
+	o = open_log(other, IZIN_LOG_READ);
+	ck_assert_int_eq(izin_log_merge(lg, o, &added, &f), IZIN_OK);
+	ck_assert_int_eq(f.found, 0);
+	izin_log_close(o);
+	r = scan("S", "Sri");
+	ck_assert_int_eq(izin_record_set(r, "note", "late", 4), 0);
+	ck_assert_int_eq(izin_log_add(lg, r), IZIN_OK);
+	izin_record_free(r);
+	append_at(lg, "2026-03-05T10:00:00+07:00", q);
+	izin_log_close(lg);
+}
+
+static void
+put_file(const char *p, const char *buf, size_t len)
+{
+	FILE *fp = fopen(p, "wb");
+
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_uint_eq(fwrite(buf, 1, len, fp), len);
+	ck_assert_int_eq(fclose(fp), 0);
+}
+
+START_TEST(test_verify_property)
+{
+	char work[160], side[176], what[8192], merged[160], merged_wal[176];
+	struct snap o, m;
+	uint64_t r = 0x9e3779b97f4a7c15ULL * (uint64_t)(_i + 1);
+	size_t len;
+	sqlite3 *db;
+	char *base;
+	int nsound = 0, nfound = 0;
+
+	make_two_device_log(path, path2);
+	base = slurp(path, &len);
+	ck_assert_uint_lt(len, 1 << 16);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	snap_load(db, &o);
+	sqlite3_close(db);
+	ck_assert_uint_eq(o.n, 10);
+	ck_assert_uint_eq(o.nh, 2);
+	snprintf(work, sizeof work, "%s/w.db", dir);
+	snprintf(merged, sizeof merged, "%s/m.db", dir);
+	snprintf(merged_wal, sizeof merged_wal, "%s-wal", merged);
+	for (int it = 0; it < PROP_ITERS; it++) {
+		izin_log *lg;
+		izin_log_fault f;
+		int64_t count;
+		int rc, ok, n = 1 + (int)(rnd(&r) % 3);
+
+		snprintf(side, sizeof side, "%s-wal", work);
+		unlink(side);
+		snprintf(side, sizeof side, "%s-shm", work);
+		unlink(side);
+		put_file(work, base, len);
+		ck_assert_int_eq(sqlite3_open(work, &db), SQLITE_OK);
+		what[0] = '\0';
+		for (int k = 0; k < n; k++)
+			mutate(db, &r, what, sizeof what);
+		snap_load(db, &m);
+		ok = sound(&o, &m);
+		snap_free(&m);
+		ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
+		ck_assert_int_eq(izin_log_open(work, IZIN_LOG_READ, &lg),
+		                 IZIN_OK);
+		rc = izin_log_verify(lg, &count, &f);
+		if (ok)
+			ck_assert_msg(rc == IZIN_OK && !f.found, "loop %d, %d: a"
+			              " sound log refused (%s, seq %lld): %s", _i,
+			              it, f.why ? f.why : izin_strerror(rc),
+			              (long long)f.seq, what);
+		else
+			ck_assert_msg(rc < 0 || f.found, "loop %d, %d: a changed"
+			              " log verified: %s", _i, it, what);
+		/* A merge takes the log whole or not at all, as verify says. */
+		if (it % 4 == 0) {
+			izin_log *to;
+			int64_t added;
+			unlink(merged);
+			unlink(merged_wal);
+			to = open_log(merged, IZIN_LOG_CREATE);
+			rc = izin_log_merge(to, lg, &added, &f);
+			izin_log_close(to);
+			if (ok)
+				ck_assert_msg(rc == IZIN_OK && !f.found &&
+				              added == count, "loop %d, %d: a sound"
+				              " log not merged: %s", _i, it, what);
+			else
+				ck_assert_msg((rc < 0 || f.found) &&
+				              count_rows(merged, "SELECT count(*)"
+				              " FROM sighting") == 0, "loop %d, %d: a"
+				              " changed log merged: %s", _i, it, what);
+		}
+		izin_log_close(lg);
+		nsound += ok;
+		nfound += !ok;
+	}
+	if (getenv("IZIN_PROPERTY_STATS") != NULL)
+		fprintf(stderr, "loop %d: %d mutated logs, %d within the limits"
+		        " (verified), %d refused\n", _i, PROP_ITERS, nsound,
+		        nfound);
+	/* Both sides of the property were met. */
+	ck_assert_int_gt(nsound, 0);
+	ck_assert_int_gt(nfound, 0);
+	snap_free(&o);
+	free(base);
+}
+END_TEST
+
 /* Refused, and the file as it was; a file that was no log gets no
  * WAL beside it either. */
 static void
@@ -850,6 +1242,12 @@ log_suite(void)
 	tcase_add_test(tc, test_verify_sound);
 	tcase_add_loop_test(tc, test_tampered, 0,
 	                    sizeof tampered / sizeof tampered[0]);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("property");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 300);
+	tcase_add_loop_test(tc, test_verify_property, 0, PROP_LOOPS);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("merge");
