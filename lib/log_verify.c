@@ -187,8 +187,8 @@ note(izin_log_fault *f, int has_seq, int64_t seq, const char *why)
 static int
 verify_txn(izin_log *lg, int64_t *count, izin_log_fault *f)
 {
-	struct chains cs;
-	struct layouts ls;
+	struct chains cs = { NULL, 0, 0 };
+	struct layouts ls = { NULL, 0 };
 	struct buf b = { NULL, 0, 0 }, hb = { NULL, 0, 0 };
 	struct cols cols = { NULL, NULL, NULL, 0, 0 };
 	struct rowsel all = { ROWS_ALL, NULL, NULL, 0, 0, 0, 0, 0 };
