@@ -739,8 +739,8 @@ typedef struct izin_log_fault {
  * inserted (for sightings deleted from the end of a chain, the seq the
  * last of them had) and f->why a short reason.  A sighting or head that
  * holds a value the log never writes (a seq or dseq below 1, a hash not
- * IZIN_LOG_HASH_LEN bytes, a NULL or a value of the wrong type) is
- * damaged.  Returns 0 or an error (the log could not be read). */
+ * IZIN_LOG_HASH_LEN bytes, a NULL, a value of the wrong type or a text
+ * with a NUL in it) is damaged.  Returns 0 or an error (the log could not be read). */
 int izin_log_verify(izin_log *lg, int64_t *count, izin_log_fault *f);
 
 /* Merge another log (open for reading) into lg: verify it whole first,

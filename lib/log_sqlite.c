@@ -417,6 +417,16 @@ not_type(sqlite3_stmt *st, int i, int t)
 	return sqlite3_column_type(st, i) != t;
 }
 
+/* 1 when text column i holds a NUL, which the log never writes: read as
+ * a C string it would pass for the text before it. */
+static int
+has_nul(sqlite3_stmt *st, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+
+	return s != NULL && strlen(s) != (size_t)sqlite3_column_bytes(st, i);
+}
+
 /* A head row (device, dseq, seq, hash) into h. */
 static void
 head_cols(sqlite3_stmt *st, struct head *h)
@@ -426,7 +436,7 @@ head_cols(sqlite3_stmt *st, struct head *h)
 	h->seqok = !not_type(st, 2, SQLITE_INTEGER);
 	h->damaged = not_type(st, 0, SQLITE_TEXT) ||
 	             not_type(st, 1, SQLITE_INTEGER) || !h->seqok ||
-	             not_type(st, 3, SQLITE_BLOB);
+	             not_type(st, 3, SQLITE_BLOB) || has_nul(st, 0);
 	hash = sqlite3_column_blob(st, 3);
 
 	h->dseq = sqlite3_column_int64(st, 1);
@@ -649,6 +659,8 @@ row_cols(sqlite3_stmt *st, struct srow *r)
 	r->prevlen = (size_t)sqlite3_column_bytes(st, 13);
 	r->hash = sqlite3_column_blob(st, 14);
 	r->hashlen = (size_t)sqlite3_column_bytes(st, 14);
+	for (int i = 0; i < 15 && !r->damaged; i++)
+		r->damaged = type[i] == SQLITE_TEXT && has_nul(st, i);
 }
 
 /* The next permit's latest row: the run of a permit ends where the walk

@@ -761,8 +761,8 @@ rnd(uint64_t *s)
 	return *s * 2685821657736338717ULL;
 }
 
-/* A log's content as SQLite quotes it: type and value of every column
- * but seq, the layout by its names rather than its id. */
+/* A log's content: type and bytes of every column but seq, the layout by
+ * its names rather than its id. */
 struct snap {
 	size_t n, nh;
 	int64_t seq[PMAX];
@@ -781,6 +781,9 @@ col_dup(sqlite3_stmt *st, int i)
 	return d;
 }
 
+/* A value as its type and every byte: quote() would stop at a NUL. */
+#define Q(x) "(typeof(" x ") || ':' || hex(" x "))"
+
 static void
 snap_load(sqlite3 *db, struct snap *sn)
 {
@@ -788,13 +791,13 @@ snap_load(sqlite3 *db, struct snap *sn)
 
 	memset(sn, 0, sizeof(*sn));
 	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT seq,"
-	    " typeof(seq) = 'integer', quote(device), quote(dseq) || '|' ||"
-	    " quote(time) || '|' || quote(epoch) || '|' || quote(reporter) ||"
-	    " '|' || quote(reporter_kind) || '|' || quote(place) || '|' ||"
-	    " quote(lat) || '|' || quote(lon) || '|' || quote(permit) || '|' ||"
-	    " typeof(layout) || quote((SELECT keys FROM layout l"
-	    " WHERE l.id = s.layout)) || '|' || quote(record) || '|' ||"
-	    " quote(prev_hash) || '|' || quote(hash), quote(hash)"
+	    " typeof(seq) = 'integer', " Q("device") ", " Q("dseq") " || '|' ||"
+	    " " Q("time") " || '|' || " Q("epoch") " || '|' || " Q("reporter")
+	    " || '|' || " Q("reporter_kind") " || '|' || " Q("place") " || '|'"
+	    " || " Q("lat") " || '|' || " Q("lon") " || '|' || " Q("permit")
+	    " || '|' || typeof(layout) || " Q("(SELECT keys FROM layout l"
+	    " WHERE l.id = s.layout)") " || '|' || " Q("record") " || '|' || "
+	    Q("prev_hash") " || '|' || " Q("hash") ", " Q("hash")
 	    " FROM sighting s ORDER BY seq", -1, &st, NULL), SQLITE_OK);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		ck_assert_uint_lt(sn->n, PMAX);
@@ -806,8 +809,8 @@ snap_load(sqlite3 *db, struct snap *sn)
 		sn->n++;
 	}
 	sqlite3_finalize(st);
-	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT quote(device),"
-	    " quote(dseq), quote(seq), quote(hash) FROM head", -1, &st, NULL),
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT " Q("device") ","
+	    " quote(dseq), quote(seq), " Q("hash") " FROM head", -1, &st, NULL),
 	    SQLITE_OK);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		ck_assert_uint_lt(sn->nh, PMAX);
@@ -898,7 +901,7 @@ static const char *const prop_vals[] = {
 	"%s + 1", "%s - 1", "0", "-1", "NULL", "%s || 'x'", "substr(%s, 2)",
 	"''", "CAST(%s AS BLOB)", "CAST(%s AS TEXT)", "randomblob(32)",
 	"zeroblob(32)", "X'00'", "(SELECT %s FROM sighting WHERE seq = ?2)",
-	"upper(%s)", "%s * 1.0", "%s + 0",
+	"upper(%s)", "%s * 1.0", "%s + 0", "%s || char(0) || 'x'",
 };
 
 #define HEAD_DEV "(SELECT device FROM head ORDER BY device LIMIT 1 OFFSET ?3)"

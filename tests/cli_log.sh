@@ -169,6 +169,10 @@ cp field.db z.db
 sqlite3 z.db "UPDATE sighting SET place = CAST(place AS BLOB) WHERE seq = 3"
 expect 1 "a value of the wrong type fails --verify" report-log -d z.db --verify
 has out.txt "^z.db: seq 3: damaged" "--verify names the row"
+cp field.db z.db
+sqlite3 z.db "UPDATE sighting SET place = place || char(0) || 'x' WHERE seq = 4"
+expect 1 "a NUL inside a text value fails --verify" report-log -d z.db --verify
+has out.txt "^z.db: seq 4: damaged" "--verify names the row"
 # a hand-made file whose schema lets NULL in
 sqlite3 n.db "PRAGMA application_id = 1769630062; PRAGMA user_version = 1;
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
