@@ -84,9 +84,10 @@ struct row {
 };
 
 /* One sighting row as a store holds it.  Strings end in a NUL; a text
- * column that is NULL in a damaged store reads as NULL, and damaged is 1
- * when any column is NULL or not of the type the log writes there (a
- * hand-made file).  What a cursor hands back is borrowed until it moves
+ * column that is NULL in a damaged store reads as NULL.  When the cursor
+ * was asked to check, damaged is 1 when any column is NULL, not of the
+ * type the log writes there, or a text with a NUL in it (a hand-made
+ * file); otherwise it is 0.  What a cursor hands back is borrowed until it moves
  * on or closes. */
 struct srow {
 	int damaged;
@@ -130,6 +131,8 @@ struct rowsel {
 	int64_t from, to;
 	int64_t since, until;
 	int64_t after;
+	int check;      /* 1: set each row's damaged (a look at every
+	                 * column, which only verification needs) */
 };
 
 struct rows;                    /* a store's cursor */

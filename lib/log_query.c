@@ -114,7 +114,7 @@ query_txn(struct reader *rd)
 	};
 	const izin_log_query *q = rd->q;
 	struct rowsel sel = { what[q->what], NULL, q->permit, 0, 0, q->since,
-	                      q->until, q->after };
+	                      q->until, q->after, 0 };
 	struct srow row;
 	struct rows *c;
 	int rc;

@@ -64,6 +64,7 @@ struct sq {
 struct rows {
 	izin_log *lg;
 	sqlite3_stmt *st;
+	int check;              /* rowsel.check */
 	/* Each permit's latest: the walk of the (permit, epoch) index, the
 	 * permit of its run and the seq of the run's latest so far. */
 	sqlite3_stmt *scan;
@@ -581,6 +582,7 @@ sq_rows_open(izin_log *lg, const struct rowsel *sel, struct rows **out)
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return IZIN_ENOMEM;
 	c->lg = lg;
+	c->check = sel->check;
 	if (sel->what == ROWS_LAST && sel->permit == NULL) {
 		/* Each permit's latest: walk the (permit, epoch) index, which
 		 * holds seq too, and fetch a row only when its run ends. */
@@ -627,7 +629,7 @@ bad:
 
 /* The current row of st (ROW_COLS) into r. */
 static void
-row_cols(sqlite3_stmt *st, struct srow *r)
+row_cols(sqlite3_stmt *st, int check, struct srow *r)
 {
 	static const unsigned char type[15] = {
 		SQLITE_INTEGER, SQLITE_TEXT, SQLITE_INTEGER, SQLITE_TEXT,
@@ -638,7 +640,7 @@ row_cols(sqlite3_stmt *st, struct srow *r)
 
 	/* Types first: reading a column as text or a number converts it. */
 	r->damaged = 0;
-	for (int i = 0; i < 15; i++)
+	for (int i = 0; check && i < 15; i++)
 		r->damaged |= not_type(st, i, type[i]);
 	r->seq = sqlite3_column_int64(st, 0);
 	r->w.device = (const char *)sqlite3_column_text(st, 1);
@@ -659,7 +661,7 @@ row_cols(sqlite3_stmt *st, struct srow *r)
 	r->prevlen = (size_t)sqlite3_column_bytes(st, 13);
 	r->hash = sqlite3_column_blob(st, 14);
 	r->hashlen = (size_t)sqlite3_column_bytes(st, 14);
-	for (int i = 0; i < 15 && !r->damaged; i++)
+	for (int i = 0; check && i < 15 && !r->damaged; i++)
 		r->damaged = type[i] == SQLITE_TEXT && has_nul(st, i);
 }
 
@@ -693,7 +695,7 @@ last_next(struct rows *c, struct srow *out)
 			sqlite3_bind_int64(c->st, 1, seq);
 			rc = sqlite3_step(c->st);
 			if (rc == SQLITE_ROW) {
-				row_cols(c->st, out);
+				row_cols(c->st, c->check, out);
 				return 1;
 			}
 			sqlite3_reset(c->st);
@@ -722,7 +724,7 @@ sq_rows_next(struct rows *c, struct srow *out)
 		return last_next(c, out);
 	rc = sqlite3_step(c->st);
 	if (rc == SQLITE_ROW) {
-		row_cols(c->st, out);
+		row_cols(c->st, c->check, out);
 		return 1;
 	}
 	return rc == SQLITE_DONE ? 0 : sql_err(c->lg, rc);

@@ -191,7 +191,7 @@ verify_txn(izin_log *lg, int64_t *count, izin_log_fault *f)
 	struct layouts ls = { NULL, 0 };
 	struct buf b = { NULL, 0, 0 }, hb = { NULL, 0, 0 };
 	struct cols cols = { NULL, NULL, NULL, 0, 0 };
-	struct rowsel all = { ROWS_ALL, NULL, NULL, 0, 0, 0, 0, 0 };
+	struct rowsel all = { ROWS_ALL, NULL, NULL, 0, 0, 0, 0, 0, 1 };
 	struct chain *c = NULL;
 	struct rows *cur = NULL;
 	struct srow r;
@@ -278,7 +278,8 @@ static int
 row_hash(izin_log *lg, const char *device, int64_t dseq,
          unsigned char out[IZIN_LOG_HASH_LEN])
 {
-	struct rowsel sel = { ROWS_DEVICE, device, NULL, dseq, dseq, 0, 0, 0 };
+	struct rowsel sel = { ROWS_DEVICE, device, NULL, dseq, dseq, 0, 0, 0,
+	                      0 };
 	struct rows *cur;
 	struct srow r;
 	int rc;
@@ -324,7 +325,8 @@ static int
 merge_rows(izin_log *lg, izin_log *other, struct chains *ours,
            const struct layouts *ls, int64_t *added, izin_log_fault *f)
 {
-	struct rowsel all = { ROWS_ALL, NULL, NULL, 0, 0, 0, 0, 0 };
+	/* Checked already, by verify_txn() in this same snapshot. */
+	struct rowsel all = { ROWS_ALL, NULL, NULL, 0, 0, 0, 0, 0, 0 };
 	struct rows *cur;
 	struct chain *c = NULL;
 	struct srow r;
