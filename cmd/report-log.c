@@ -406,15 +406,19 @@ static int
 verify(const struct opts *o)
 {
 	izin_log *lg = open_log(o->db, IZIN_LOG_READ);
-	int64_t count, bad;
-	const char *why;
+	izin_log_fault f;
+	int64_t count;
 	int err;
 
-	if ((err = izin_log_verify(lg, &count, &bad, &why)) != IZIN_OK)
+	if ((err = izin_log_verify(lg, &count, &f)) != IZIN_OK)
 		izin_errx(2, "%s: %s", o->db, log_error(lg, err));
 	izin_log_close(lg);
-	if (bad) {
-		printf("%s: seq %lld: %s\n", o->db, (long long)bad, why);
+	if (f.found && f.has_seq) {
+		printf("%s: seq %lld: %s\n", o->db, (long long)f.seq, f.why);
+		return 1;
+	}
+	if (f.found) {
+		printf("%s: %s\n", o->db, f.why);
 		return 1;
 	}
 	printf("%s: %lld sighting%s, every chain verified\n", o->db,
@@ -426,20 +430,25 @@ static int
 merge(const struct opts *o)
 {
 	izin_log *lg, *other;
-	int64_t added, bad;
-	const char *why;
+	izin_log_fault f;
+	int64_t added;
 	int err;
 
 	other = open_log(o->merge, IZIN_LOG_READ);
 	lg = open_log(o->db, IZIN_LOG_CREATE);
-	err = izin_log_merge(lg, other, &added, &bad, &why);
+	err = izin_log_merge(lg, other, &added, &f);
 	if (err != IZIN_OK)
 		izin_errx(2, "%s: %s", o->db, log_error(lg, err));
 	izin_log_close(lg);
 	izin_log_close(other);
-	if (bad) {
+	if (f.found && f.has_seq) {
 		izin_warnx("%s: seq %lld: %s: merge refused, nothing written",
-		           o->merge, (long long)bad, why);
+		           o->merge, (long long)f.seq, f.why);
+		return 1;
+	}
+	if (f.found) {
+		izin_warnx("%s: %s: merge refused, nothing written", o->merge,
+		           f.why);
 		return 1;
 	}
 	printf("%s: %lld sighting%s merged\n", o->merge, (long long)added,

@@ -794,22 +794,35 @@ typedef struct izin_log_query {
  * that cannot be read back (a damaged log: izin_log_verify() says more). */
 int izin_log_run(izin_log *lg, const izin_log_query *q);
 
+/* What izin_log_verify() and izin_log_merge() found wrong.  found is the
+ * flag: a seq can be any integer in a damaged log, 0 and negative ones
+ * too, so no seq value stands for "nothing wrong". */
+typedef struct izin_log_fault {
+	int found;           /* 0: nothing wrong; 1: the rest says what */
+	int has_seq;         /* seq names the sighting at fault (or, for a
+	                      * chain head, the seq the head names) */
+	int64_t seq;
+	const char *why;     /* a short reason (static), NULL when !found */
+} izin_log_fault;
+
 /* Walk every device's hash chain.  The number of sightings goes to
- * *count; *bad gets 0 when every chain holds, else the seq of the first
- * sighting found altered, out of place or inserted (for sightings deleted
- * from the end of a chain, the seq the last of them had), and *why a short
- * reason.  Returns 0 or an error (the log could not be read). */
-int izin_log_verify(izin_log *lg, int64_t *count, int64_t *bad,
-                    const char **why);
+ * *count; f->found is 0 when every chain holds, else 1 with f->seq the
+ * seq of the first sighting found damaged, altered, out of place or
+ * inserted (for sightings deleted from the end of a chain, the seq the
+ * last of them had) and f->why a short reason.  A sighting or head that
+ * holds a value the log never writes (a seq or dseq below 1, a hash not
+ * IZIN_LOG_HASH_LEN bytes, a NULL, a value of the wrong type or a text
+ * with a NUL in it) is damaged.  Returns 0 or an error (the log could not be read). */
+int izin_log_verify(izin_log *lg, int64_t *count, izin_log_fault *f);
 
 /* Merge another log (open for reading) into lg: verify it whole first,
  * then, in one transaction, add every sighting of every device that lg
  * does not hold yet (new local seq numbers, the device's own chain kept).
  * A log that does not verify, or whose chain for a device differs from
- * the one lg holds, is refused whole: *bad gets the seq (in other) of the
- * first offending sighting, *why the reason, and nothing is written.
- * *added gets the number of sightings added (0 when merging again). */
+ * the one lg holds, is refused whole: f says why (f->seq in other), and
+ * nothing is written.  *added gets the number of sightings added (0 when
+ * merging again). */
 int izin_log_merge(izin_log *lg, izin_log *other, int64_t *added,
-                   int64_t *bad, const char **why);
+                   izin_log_fault *f);
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * log_append.c - appending to a log: which records and columns may be
  * logged, the queue izin_log_add() fills, and izin_log_commit(), which
- * links each sighting to its device's chain head; and the layout,
- * sighting and head rows it writes, which merging writes too.
+ * links each sighting to its device's chain head and hands the store the
+ * batch of rows.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -40,129 +40,6 @@ izin_log_check_record(const izin_record *r)
 	if (izin_record_get(r, "text", &len) != NULL && len > 0)
 		return IZIN_OK;
 	return IZIN_EEMPTY;
-}
-
-/* Id of the layout whose names line is keys (len bytes), made when new. */
-int
-izin_log_layout_find(izin_log *lg, const char *keys, size_t len,
-                     int64_t *id)
-{
-	int rc;
-
-	if ((rc = izin_log_prepare(lg, &lg->layout_get,
-	    "SELECT id FROM layout WHERE keys = ?1")) < 0 ||
-	    (rc = izin_log_prepare(lg, &lg->layout_put,
-	    "INSERT INTO layout(keys) VALUES(?1)")) < 0)
-		return rc;
-	sqlite3_bind_text(lg->layout_get, 1, keys, (int)len, SQLITE_STATIC);
-	rc = sqlite3_step(lg->layout_get);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(lg->layout_get, 0);
-	sqlite3_reset(lg->layout_get);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc != SQLITE_DONE)
-		return izin_log_sql_err(lg, rc);
-	sqlite3_bind_text(lg->layout_put, 1, keys, (int)len, SQLITE_STATIC);
-	rc = sqlite3_step(lg->layout_put);
-	sqlite3_reset(lg->layout_put);
-	if (rc != SQLITE_DONE)
-		return izin_log_sql_err(lg, rc);
-	*id = sqlite3_last_insert_rowid(lg->db);
-	return 0;
-}
-
-int
-izin_log_prepare_insert(izin_log *lg)
-{
-	return izin_log_prepare(lg, &lg->ins, "INSERT INTO sighting(seq,"
-	    " device, dseq, time, epoch, reporter, reporter_kind, place, lat,"
-	    " lon, permit, layout, record, prev_hash, hash) VALUES(NULL, ?1,"
-	    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
-}
-
-/* The chain head of a device: its last dseq, seq and hash, or 0 and
- * zeros when it has none. */
-static int
-head_get(izin_log *lg, const char *device, int64_t *dseq, int64_t *seq,
-         unsigned char hash[IZIN_LOG_HASH_LEN])
-{
-	int rc;
-
-	if ((rc = izin_log_prepare(lg, &lg->head_get,
-	    "SELECT dseq, seq, hash FROM head WHERE device = ?1")) < 0)
-		return rc;
-	sqlite3_bind_text(lg->head_get, 1, device, -1, SQLITE_STATIC);
-	*dseq = *seq = 0;
-	memset(hash, 0, IZIN_LOG_HASH_LEN);
-	rc = sqlite3_step(lg->head_get);
-	if (rc == SQLITE_ROW) {
-		*dseq = sqlite3_column_int64(lg->head_get, 0);
-		*seq = sqlite3_column_int64(lg->head_get, 1);
-		if (sqlite3_column_bytes(lg->head_get, 2) == IZIN_LOG_HASH_LEN)
-			memcpy(hash, sqlite3_column_blob(lg->head_get, 2),
-			       IZIN_LOG_HASH_LEN);
-		else
-			rc = SQLITE_CORRUPT;
-	}
-	sqlite3_reset(lg->head_get);
-	if (rc == SQLITE_CORRUPT) {
-		snprintf(lg->errmsg, sizeof(lg->errmsg),
-		         "chain head of device %s damaged", device);
-		return IZIN_EIO;
-	}
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
-	       izin_log_sql_err(lg, rc);
-}
-
-int
-izin_log_head_put(izin_log *lg, const char *device, int64_t dseq,
-                  int64_t seq, const unsigned char hash[IZIN_LOG_HASH_LEN])
-{
-	int rc;
-
-	if ((rc = izin_log_prepare(lg, &lg->head_put, "INSERT OR REPLACE INTO"
-	    " head(device, dseq, seq, hash) VALUES(?1, ?2, ?3, ?4)")) < 0)
-		return rc;
-	sqlite3_bind_text(lg->head_put, 1, device, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(lg->head_put, 2, dseq);
-	sqlite3_bind_int64(lg->head_put, 3, seq);
-	sqlite3_bind_blob(lg->head_put, 4, hash, IZIN_LOG_HASH_LEN,
-	                  SQLITE_STATIC);
-	rc = sqlite3_step(lg->head_put);
-	sqlite3_reset(lg->head_put);
-	return rc == SQLITE_DONE ? 0 : izin_log_sql_err(lg, rc);
-}
-
-int
-izin_log_insert_row(izin_log *lg, const struct row *w, int64_t epoch,
-                    const char *permit, size_t plen, int64_t layout,
-                    const char *line, size_t llen, const unsigned char *prev,
-                    const unsigned char *hash, int64_t *seq)
-{
-	sqlite3_stmt *st = lg->ins;
-	int rc;
-
-	sqlite3_bind_text(st, 1, w->device, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, w->dseq);
-	sqlite3_bind_text(st, 3, w->time, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, epoch);
-	sqlite3_bind_text(st, 5, w->reporter, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, w->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, w->place, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, w->lat, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, w->lon, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 10, permit, (int)plen, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 11, layout);
-	sqlite3_bind_text(st, 12, line, (int)llen, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 13, prev, IZIN_LOG_HASH_LEN, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 14, hash, IZIN_LOG_HASH_LEN, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return izin_log_sql_err(lg, rc);
-	*seq = sqlite3_last_insert_rowid(lg->db);
-	return 0;
 }
 
 /* Where r's stored columns are, from the cache or worked out now. */
@@ -274,9 +151,17 @@ izin_log_add(izin_log *lg, const izin_record *r)
 	l = &lg->layouts[qs->layout];
 	if (lg->nqueue == lg->qcap) {
 		size_t cap = lg->qcap ? 2 * lg->qcap : 1024;
+		struct srow *w;
+		unsigned char (*h)[IZIN_LOG_HASH_LEN];
 		if ((e = realloc(lg->queue, cap * sizeof(*e))) == NULL)
 			return IZIN_ENOMEM;
 		lg->queue = e;
+		if ((w = realloc(lg->rows, cap * sizeof(*w))) == NULL)
+			return IZIN_ENOMEM;
+		lg->rows = w;
+		if ((h = realloc(lg->hashes, cap * sizeof(*h))) == NULL)
+			return IZIN_ENOMEM;
+		lg->hashes = h;
 		lg->qcap = cap;
 	}
 	e = &lg->queue[lg->nqueue];
@@ -417,58 +302,91 @@ echo(izin_log *lg, const struct qentry *e, const struct row *w, int records,
 	return fn(arg, &ec);
 }
 
+/* Every queued record as a row linked to the one before it, from the
+ * head h on, into lg->rows. */
+static int
+link_rows(izin_log *lg, const struct row *w, int64_t epoch,
+          const struct head *h)
+{
+	const unsigned char *prev = h->hash;
+	int rc;
+
+	for (size_t i = 0; i < lg->nqueue; i++) {
+		struct qentry *e = &lg->queue[i];
+		struct qlayout *l = &lg->layouts[e->layout];
+		struct srow *r = &lg->rows[i];
+		if (l->id == 0 &&
+		    (rc = lg->ops->layout_id(lg, l->raw, l->rawlen,
+		                             &l->id)) < 0)
+			return rc;
+		r->w = *w;
+		r->w.dseq = h->dseq + 1 + (int64_t)i;
+		if ((rc = izin_log_row_fields(&lg->hashed, prev, &r->w)) < 0)
+			return rc;
+		izin_log_chain_hash(&lg->hashed, l->raw, l->rawlen,
+		                    lg->q.p + e->line, e->linelen, lg->hashes[i]);
+		r->epoch = epoch;
+		r->permit = lg->q.p + e->permit;
+		r->plen = e->plen;
+		r->layout = l->id;
+		r->record = lg->q.p + e->line;
+		r->rlen = e->linelen;
+		r->prev = prev;
+		r->hash = lg->hashes[i];
+		prev = lg->hashes[i];
+	}
+	return 0;
+}
+
 int
 izin_log_commit(izin_log *lg, const izin_sighting *s, int records,
                 int (*fn)(void *arg, const izin_log_echo *e), void *arg)
 {
-	unsigned char prev[IZIN_LOG_HASH_LEN], hash[IZIN_LOG_HASH_LEN];
+	struct head h;
 	struct row w;
 	const char *what;
-	int64_t epoch, dseq, seq;
-	int rc;
+	int64_t epoch;
+	size_t n;
+	int rc, found;
 
 	if (lg == NULL || s == NULL || !lg->writable)
 		return IZIN_EINVAL;
 	if ((rc = izin_sighting_check(s, &what)) < 0)
 		return rc;
-	if (lg->nqueue == 0)
+	if ((n = lg->nqueue) == 0)
 		return 0;
 	izin_time_parse(s->time, strlen(s->time), &epoch);
 	w = (struct row){ lg->device, 0, s->time, s->reporter,
 	                  s->reporter_kind, s->place, s->lat, s->lon };
-	if ((rc = izin_log_prepare_insert(lg)) < 0)
-		return rc;
-	/* IMMEDIATE: take the write lock before reading the chain head, so
-	 * that two appenders to one file can never link to the same one. */
-	if ((rc = izin_log_exec(lg, "BEGIN IMMEDIATE")) < 0)
+	/* The write lock first, then the chain head: two appenders to one
+	 * log can never link to the same one. */
+	if ((rc = lg->ops->begin(lg, 1)) < 0)
 		return izin_log_rollback(lg, rc);
-	if ((rc = head_get(lg, lg->device, &dseq, &seq, prev)) < 0)
+	if ((rc = lg->ops->head_get(lg, lg->device, &h, &found)) < 0)
 		return izin_log_rollback(lg, rc);
-	for (size_t i = 0; i < lg->nqueue; i++) {
-		struct qentry *e = &lg->queue[i];
-		struct qlayout *l = &lg->layouts[e->layout];
-		if (l->id == 0 &&
-		    (rc = izin_log_layout_find(lg, l->raw, l->rawlen,
-		                               &l->id)) < 0)
-			return izin_log_rollback(lg, rc);
-		w.dseq = ++dseq;
-		if ((rc = izin_log_row_fields(&lg->hashed, prev, &w)) < 0)
-			return izin_log_rollback(lg, rc);
-		izin_log_chain_hash(&lg->hashed, l->raw, l->rawlen,
-		                    lg->q.p + e->line, e->linelen, hash);
-		if ((rc = izin_log_insert_row(lg, &w, epoch,
-		    lg->q.p + e->permit, e->plen, l->id, lg->q.p + e->line,
-		    e->linelen, prev, hash, &e->seq)) < 0)
-			return izin_log_rollback(lg, rc);
-		memcpy(prev, hash, sizeof(prev));
+	if (!found) {
+		h.dseq = h.seq = 0;
+		memset(h.hash, 0, sizeof(h.hash));
+	} else if (!h.hashok || h.damaged || h.dseq < 1 || h.seq < 1) {
+		snprintf(lg->errmsg, sizeof(lg->errmsg),
+		         "chain head of device %s damaged", lg->device);
+		return izin_log_rollback(lg, IZIN_EIO);
 	}
-	if ((rc = izin_log_head_put(lg, lg->device, dseq,
-	                            lg->queue[lg->nqueue - 1].seq, prev)) < 0 ||
-	    (rc = izin_log_exec(lg, "COMMIT")) < 0)
+	if ((rc = link_rows(lg, &w, epoch, &h)) < 0 ||
+	    (rc = lg->ops->insert(lg, lg->rows, n)) < 0)
 		return izin_log_rollback(lg, rc);
+	h.device = lg->device;
+	h.dseq += (int64_t)n;
+	h.seq = lg->rows[n - 1].seq;
+	memcpy(h.hash, lg->hashes[n - 1], sizeof(h.hash));
+	if ((rc = lg->ops->head_put(lg, &h)) < 0 ||
+	    (rc = lg->ops->end(lg)) < 0)
+		return izin_log_rollback(lg, rc);
+	for (size_t i = 0; i < n; i++)
+		lg->queue[i].seq = lg->rows[i].seq;
 	if (fn != NULL && (rc = echo_tail(&lg->tail, &w)) < 0)
 		fn = NULL;
-	for (size_t i = 0; fn != NULL && i < lg->nqueue; i++)
+	for (size_t i = 0; fn != NULL && i < n; i++)
 		if ((rc = echo(lg, &lg->queue[i], &w, records, fn, arg)) != 0)
 			break;
 	lg->nqueue = 0;

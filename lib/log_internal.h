@@ -1,17 +1,35 @@
 /*
- * log_internal.h - what the sightings log files share: lib/log.c (the
- * handle: open, schema, close, SQLite helpers), lib/log_record.c (records
- * as stored: TSV lines, layouts), lib/log_hash.c (the chain's hash),
- * lib/log_append.c (queue and commit), lib/log_query.c (izin_log_run())
- * and lib/log_verify.c (verify and merge).  Not installed.
+ * log_internal.h - what the sightings log files share.  Not installed.
+ *
+ * The log is engine-neutral logic over a store: a table of operations
+ * (struct log_ops) that one file per database engine provides.  Above
+ * the store, once: records as stored (TSV lines, layouts), the hash
+ * chain, the append queue and its echo, the queries' records, chain
+ * verification and merge's verify-then-write.  In a store: opening,
+ * making and migrating the schema, transactions, the device id, and
+ * reading and writing layout, head and sighting rows.
+ *
+ * Which file calls which (an arrow: calls a function defined in; "ops":
+ * calls the store through lg->ops only, never by name):
+ *
+ *   log_append.c --> log.c, log_hash.c, log_record.c, log_time.c; ops
+ *   log_query.c  --> log_record.c; ops
+ *   log_verify.c --> log.c, log_hash.c, log_record.c, log_time.c; ops
+ *   log.c        --> log_record.c, log_sqlite.c (izin_log_sqlite_ops); ops
+ *   log_hash.c   --> log_record.c
+ *   log_record.c --> ops
+ *   log_sqlite.c --> (none: a leaf, the only file that speaks SQLite)
+ *   log_time.c   --> (none)
+ *
+ * A second engine is one more file like log_sqlite.c, named in the
+ * stores[] table of log.c before SQLite, which takes every location no
+ * other store claims.
  */
 #ifndef LOG_INTERNAL_H
 #define LOG_INTERNAL_H
 
 #include <stddef.h>
 #include <stdint.h>
-
-#include <sqlite3.h>
 
 #include "izin_internal.h"
 
@@ -58,17 +76,124 @@ struct qentry {
 	int64_t seq;
 };
 
+/* What a sighting row holds besides its record: the fields hashed. */
+struct row {
+	const char *device;
+	int64_t dseq;
+	const char *time, *reporter, *kind, *place, *lat, *lon;
+};
+
+/* One sighting row as a store holds it.  Strings end in a NUL; a text
+ * column that is NULL in a damaged store reads as NULL.  When the cursor
+ * was asked to check, damaged is 1 when any column is NULL, not of the
+ * type the log writes there, or a text with a NUL in it (a hand-made
+ * file); otherwise it is 0.  What a cursor hands back is borrowed until it moves
+ * on or closes. */
+struct srow {
+	int damaged;
+	int64_t seq;            /* set by the store on insert */
+	struct row w;
+	int64_t epoch;
+	const char *permit;
+	size_t plen;
+	int64_t layout;
+	const char *record;
+	size_t rlen;
+	const unsigned char *prev, *hash;
+	size_t prevlen, hashlen;
+};
+
+/* A device's chain head as stored (device borrowed, as a row's
+ * columns).  hashok is 0, and hash zeros, when the stored hash is not
+ * IZIN_LOG_HASH_LEN bytes; damaged is 1 when a column is NULL or not of
+ * the type the log writes there. */
+struct head {
+	const char *device;
+	int64_t dseq, seq;
+	unsigned char hash[IZIN_LOG_HASH_LEN];
+	int hashok, damaged;
+	int seqok;              /* seq is an integer, as the log writes */
+};
+
+/* Which sighting rows a cursor walks. */
+enum {
+	ROWS_ALL,       /* every row by seq */
+	ROWS_DEVICE,    /* device's rows with dseq from..to, by dseq, seq */
+	ROWS_TRAIL,     /* permit's rows within since..until, by epoch, seq */
+	ROWS_LAST,      /* the latest row within since..until of permit, or
+	                 * of each non-empty permit (permit NULL), by permit */
+	ROWS_AFTER      /* rows with seq > after within since..until, by seq */
+};
+
+struct rowsel {
+	int what;
+	const char *device, *permit;
+	int64_t from, to;
+	int64_t since, until;
+	int64_t after;
+	int check;      /* 1: set each row's damaged (a look at every
+	                 * column, which only verification needs) */
+};
+
+struct rows;                    /* a store's cursor */
+
+/*
+ * A store.  Each operation returns 0 or a negative IZIN_E... code and
+ * leaves the engine's message in izin_log.errmsg; the store keeps its
+ * own state in izin_log.store.
+ */
+struct log_ops {
+	const char *name;
+	/* 1 when location names a log of this engine. */
+	int (*claims)(const char *location);
+	/* Open (IZIN_LOG_READ, _WRITE or _CREATE, as izin_log_open() sets
+	 * out), make or migrate the schema, and load izin_log.device; a new
+	 * log takes newid (IZIN_DEVICE_LEN hex digits, "" when read only). */
+	int (*open)(izin_log *lg, const char *location, int mode,
+	            const char *newid);
+	void (*close)(izin_log *lg);        /* safe after a failed open */
+	/* A transaction: one snapshot to read (write 0), or the write lock
+	 * taken at once (write 1), so that two writers never read the same
+	 * chain head.  end() commits; rollback() undoes (quietly). */
+	int (*begin)(izin_log *lg, int write);
+	int (*end)(izin_log *lg);
+	void (*rollback)(izin_log *lg);
+	/* The id of the layout whose names line is keys, made when new. */
+	int (*layout_id)(izin_log *lg, const char *keys, size_t len,
+	                 int64_t *id);
+	/* Every layout, in id order; a non-zero return from fn stops. */
+	int (*layouts)(izin_log *lg, int (*fn)(void *arg, int64_t id,
+	               const char *keys, size_t len), void *arg);
+	/* One device's head: *found 0 when it has none. */
+	int (*head_get)(izin_log *lg, const char *device, struct head *h,
+	                int *found);
+	/* Every head, in no order; a non-zero return from fn stops. */
+	int (*heads)(izin_log *lg, int (*fn)(void *arg, const struct head *h),
+	             void *arg);
+	int (*head_put)(izin_log *lg, const struct head *h);
+	/* Insert n sighting rows in order, each one's new seq to its seq. */
+	int (*insert)(izin_log *lg, struct srow *rows, size_t n);
+	/* A cursor over sel's rows: next() gives 1 and a row, 0 at the end,
+	 * or an error. */
+	int (*rows_open)(izin_log *lg, const struct rowsel *sel,
+	                 struct rows **out);
+	int (*rows_next)(struct rows *c, struct srow *out);
+	void (*rows_close)(struct rows *c);
+};
+
 struct izin_log {
-	sqlite3 *db;
+	const struct log_ops *ops;
+	void *store;            /* the store's own state */
 	int writable;
 	char device[IZIN_DEVICE_LEN + 1];
 	char errmsg[256];
-	sqlite3_stmt *ins, *layout_get, *layout_put, *head_get, *head_put;
 	struct qlayout *layouts;
 	size_t nlayouts;
 	struct qschema qs[NCACHE];
 	struct qentry *queue;
 	size_t nqueue, qcap;
+	struct srow *rows;      /* a commit's rows, qcap of them */
+	unsigned char (*hashes)[IZIN_LOG_HASH_LEN];
 	struct buf q, hashed, keys, line, tail;
 	struct cols cols;
 	izin_record *echo;      /* reused, so a writer's column map holds */
@@ -91,26 +216,13 @@ struct layouts {
 	size_t n;
 };
 
-/* What a sighting row holds besides its record. */
-struct row {
-	const char *device;
-	int64_t dseq;
-	const char *time, *reporter, *kind, *place, *lat, *lon;
-};
+/* lib/log_sqlite.c: the SQLite store. */
+extern const struct log_ops izin_log_sqlite_ops;
 
-/* lib/log.c.  Each returns 0 or a negative IZIN_E... code; a failure of
- * SQLite leaves its message in izin_log.errmsg. */
-/* SQLite's result code rc as an IZIN_E... code, its message kept. */
-int izin_log_sql_err(izin_log *lg, int rc);
-int izin_log_exec(izin_log *lg, const char *sql);
-/* Prepare *st once for the life of the handle (kept while *st is set). */
-int izin_log_prepare(izin_log *lg, sqlite3_stmt **st, const char *sql);
-/* Prepare *st for one use: the caller finalizes it. */
-int izin_log_prepare_once(izin_log *lg, sqlite3_stmt **st, const char *sql);
-/* Roll back an open transaction after the failure err; returns err. */
+/* lib/log.c */
+/* Roll back the open write transaction after the failure err (layout
+ * ids learnt in it are forgotten); returns err. */
 int izin_log_rollback(izin_log *lg, int err);
-/* Column i as text into *s; -1 when it is NULL. */
-int izin_log_text_col(sqlite3_stmt *st, int i, const char **s);
 
 /* lib/log_record.c */
 /* The sighting columns a query adds: the first 8 always, then 2 more for
@@ -140,20 +252,5 @@ int izin_log_row_fields(struct buf *b,
 void izin_log_chain_hash(struct buf *b, const char *names, size_t nlen,
                          const char *line, size_t llen,
                          unsigned char out[IZIN_LOG_HASH_LEN]);
-
-/* lib/log_append.c: writing rows, shared by commit and merge. */
-/* Id of the layout whose names line is keys (len bytes), made when new. */
-int izin_log_layout_find(izin_log *lg, const char *keys, size_t len,
-                         int64_t *id);
-/* Prepare izin_log.ins, which izin_log_insert_row() uses. */
-int izin_log_prepare_insert(izin_log *lg);
-int izin_log_head_put(izin_log *lg, const char *device, int64_t dseq,
-                      int64_t seq, const unsigned char hash[IZIN_LOG_HASH_LEN]);
-/* Insert a sighting row; its new seq goes to *seq. */
-int izin_log_insert_row(izin_log *lg, const struct row *w, int64_t epoch,
-                        const char *permit, size_t plen, int64_t layout,
-                        const char *line, size_t llen,
-                        const unsigned char *prev, const unsigned char *hash,
-                        int64_t *seq);
 
 #endif

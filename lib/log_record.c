@@ -1,7 +1,7 @@
 /*
  * log_record.c - a record as a log stores it: growable buffers, values
  * escaped into and split out of izin-record(5) TSV lines, and the layout
- * table (the column names of stored records) read back.
+ * table (the column names of stored records) read back from the store.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -168,77 +168,81 @@ izin_log_layouts_free(struct layouts *ls)
 	ls->n = 0;
 }
 
+struct loader {
+	struct layouts *ls;
+	size_t cap;
+	struct buf b;
+	struct cols c;
+};
+
+/* One layout row into the table. */
+static int
+load_one(void *arg, int64_t id, const char *keys, size_t len)
+{
+	struct loader *ld = arg;
+	struct layouts *ls = ld->ls;
+	struct layout *l;
+	size_t n;
+	int rc;
+
+	if (keys == NULL)
+		return IZIN_ERECORD;
+	if (ls->n == ld->cap) {
+		struct layout *v;
+		ld->cap = ld->cap ? 2 * ld->cap : 8;
+		if ((v = realloc(ls->v, ld->cap * sizeof(*v))) == NULL)
+			return IZIN_ENOMEM;
+		ls->v = v;
+	}
+	n = 1;
+	for (size_t i = 0; i < len; i++)
+		n += keys[i] == '\t';
+	/* An altered names line is kept as it is: the hashes of the
+	 * sightings that use it are what tell. */
+	if ((rc = izin_log_split_line(&ld->b, keys, len, &ld->c, n)) == -1)
+		n = 0;
+	else if (rc < 0)
+		return rc;
+	l = &ls->v[ls->n];
+	l->id = id;
+	l->n = n;
+	l->permit = -1;
+	l->store = ld->b.p;
+	l->names = malloc((n ? n : 1) * sizeof(*l->names));
+	l->raw = malloc(len + 1);
+	l->rawlen = len;
+	ld->b.p = NULL;
+	ld->b.cap = 0;
+	if (l->names == NULL || l->raw == NULL) {
+		free(l->store);
+		free(l->names);
+		free(l->raw);
+		return IZIN_ENOMEM;
+	}
+	memcpy(l->raw, keys, len);
+	l->raw[len] = '\0';
+	ls->n++;
+	for (size_t i = 0; i < n; i++) {
+		/* The store was copied whole: same offsets. */
+		l->names[i] = ld->c.v[i];
+		if (strcmp(ld->c.v[i], "permit") == 0)
+			l->permit = (long)i;
+	}
+	return 0;
+}
+
 int
 izin_log_layouts_load(izin_log *lg, struct layouts *ls)
 {
-	sqlite3_stmt *st;
-	struct layout *l;
-	struct buf b = { NULL, 0, 0 };
-	struct cols c = { NULL, NULL, NULL, 0, 0 };
-	size_t cap = 0, n, len;
+	struct loader ld = { ls, 0, { NULL, 0, 0 },
+	                     { NULL, NULL, NULL, 0, 0 } };
 	int rc;
 
 	ls->v = NULL;
 	ls->n = 0;
-	if ((rc = izin_log_prepare_once(lg, &st,
-	    "SELECT id, keys FROM layout ORDER BY id")) < 0)
-		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *keys = (const char *)sqlite3_column_text(st, 1);
-		len = (size_t)sqlite3_column_bytes(st, 1);
-		if (keys == NULL) {
-			rc = IZIN_ERECORD;
-			goto out;
-		}
-		if (ls->n == cap) {
-			struct layout *v;
-			cap = cap ? 2 * cap : 8;
-			if ((v = realloc(ls->v, cap * sizeof(*v))) == NULL) {
-				rc = IZIN_ENOMEM;
-				goto out;
-			}
-			ls->v = v;
-		}
-		n = 1;
-		for (size_t i = 0; i < len; i++)
-			n += keys[i] == '\t';
-		/* An altered names line is kept as it is: the hashes of the
-		 * sightings that use it are what tell. */
-		if ((rc = izin_log_split_line(&b, keys, len, &c, n)) == -1)
-			n = 0;
-		else if (rc < 0)
-			goto out;
-		l = &ls->v[ls->n];
-		l->id = sqlite3_column_int64(st, 0);
-		l->n = n;
-		l->permit = -1;
-		l->store = b.p;
-		l->names = malloc((n ? n : 1) * sizeof(*l->names));
-		l->raw = malloc(len + 1);
-		l->rawlen = len;
-		b.p = NULL;
-		b.cap = 0;
-		if (l->names == NULL || l->raw == NULL) {
-			free(l->store);
-			free(l->names);
-			free(l->raw);
-			rc = IZIN_ENOMEM;
-			goto out;
-		}
-		memcpy(l->raw, keys, len + 1);
-		ls->n++;
-		for (size_t i = 0; i < n; i++) {
-			/* The store was copied whole: same offsets. */
-			l->names[i] = c.v[i];
-			if (strcmp(c.v[i], "permit") == 0)
-				l->permit = (long)i;
-		}
-	}
-	rc = rc == SQLITE_DONE ? 0 : izin_log_sql_err(lg, rc);
-out:
-	sqlite3_finalize(st);
-	free(b.p);
-	izin_log_cols_free(&c);
+	rc = lg->ops->layouts(lg, load_one, &ld);
+	free(ld.b.p);
+	izin_log_cols_free(&ld.c);
 	if (rc < 0)
 		izin_log_layouts_free(ls);
 	return rc;

@@ -17,13 +17,12 @@ struct chain {
 	unsigned char head_hash[IZIN_LOG_HASH_LEN];
 	int64_t dseq, seq;
 	unsigned char hash[IZIN_LOG_HASH_LEN];
-	int64_t bad;
-	const char *why;
+	izin_log_fault fault;   /* the first thing wrong with the chain */
 };
 
 struct chains {
 	struct chain *v;
-	size_t n;
+	size_t n, cap;
 };
 
 static int
@@ -40,57 +39,54 @@ chains_free(struct chains *cs)
 		free(cs->v[i].device);
 	free(cs->v);
 	cs->v = NULL;
-	cs->n = 0;
+	cs->n = cs->cap = 0;
+}
+
+/* One head row into the table. */
+static int
+chain_add(void *arg, const struct head *h)
+{
+	struct chains *cs = arg;
+	struct chain *c;
+
+	if (cs->n == cs->cap) {
+		size_t cap = cs->cap ? 2 * cs->cap : 8;
+		if ((c = realloc(cs->v, cap * sizeof(*c))) == NULL)
+			return IZIN_ENOMEM;
+		cs->v = c;
+		cs->cap = cap;
+	}
+	c = &cs->v[cs->n];
+	memset(c, 0, sizeof(*c));
+	if ((c->device = strdup(h->device ? h->device : "")) == NULL)
+		return IZIN_ENOMEM;
+	cs->n++;
+	c->head_dseq = h->dseq;
+	c->head_seq = h->seq;
+	memcpy(c->head_hash, h->hash, IZIN_LOG_HASH_LEN);
+	/* The log never writes a head below 1: a head of 0 would pass for
+	 * a device with no sightings, and hide every one it had. */
+	if (!h->hashok || h->damaged || h->dseq < 1 || h->seq < 1)
+		c->fault = (izin_log_fault){ 1, h->seqok, h->seq,
+		                             "chain head damaged" };
+	return 0;
 }
 
 /* The head table, sorted by device. */
 static int
 chains_load(izin_log *lg, struct chains *cs)
 {
-	sqlite3_stmt *st;
-	size_t cap = 0;
 	int rc;
 
 	cs->v = NULL;
-	cs->n = 0;
-	if ((rc = izin_log_prepare_once(lg, &st,
-	    "SELECT device, dseq, seq, hash FROM head")) < 0)
+	cs->n = cs->cap = 0;
+	if ((rc = lg->ops->heads(lg, chain_add, cs)) < 0) {
+		chains_free(cs);
 		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct chain *c;
-		const char *dev = (const char *)sqlite3_column_text(st, 0);
-		if (cs->n == cap) {
-			cap = cap ? 2 * cap : 8;
-			c = realloc(cs->v, cap * sizeof(*c));
-			if (c == NULL) {
-				rc = IZIN_ENOMEM;
-				goto out;
-			}
-			cs->v = c;
-		}
-		c = &cs->v[cs->n];
-		memset(c, 0, sizeof(*c));
-		if ((c->device = strdup(dev ? dev : "")) == NULL) {
-			rc = IZIN_ENOMEM;
-			goto out;
-		}
-		cs->n++;
-		c->head_dseq = sqlite3_column_int64(st, 1);
-		c->head_seq = sqlite3_column_int64(st, 2);
-		if (sqlite3_column_bytes(st, 3) == IZIN_LOG_HASH_LEN)
-			memcpy(c->head_hash, sqlite3_column_blob(st, 3),
-			       IZIN_LOG_HASH_LEN);
-		else
-			c->bad = c->head_seq, c->why = "chain head damaged";
 	}
-	rc = rc == SQLITE_DONE ? 0 : izin_log_sql_err(lg, rc);
 	if (cs->n > 1)
 		qsort(cs->v, cs->n, sizeof(*cs->v), chain_cmp);
-out:
-	sqlite3_finalize(st);
-	if (rc < 0)
-		chains_free(cs);
-	return rc;
+	return 0;
 }
 
 static struct chain *
@@ -104,68 +100,61 @@ chains_find(struct chains *cs, const char *device)
 	return bsearch(&key, cs->v, cs->n, sizeof(*cs->v), chain_cmp);
 }
 
-/* What can be wrong with one row, given its chain so far; NULL if
- * nothing.  Columns as VERIFY_COLS. */
-#define VERIFY_COLS "seq, device, dseq, time, epoch, reporter," \
-	" reporter_kind, place, lat, lon, permit, layout, record, prev_hash," \
-	" hash"
-
-/* The text columns of a VERIFY_COLS row into w, *permit and *line (NULL
- * for a missing one); -1 when one is missing. */
+/* 1 when a text column of r is missing. */
 static int
-row_text(sqlite3_stmt *st, struct row *w, const char **permit,
-         const char **line)
+row_missing(const struct srow *r)
 {
-	int missing = izin_log_text_col(st, 3, &w->time);
-
-	missing |= izin_log_text_col(st, 5, &w->reporter);
-	missing |= izin_log_text_col(st, 6, &w->kind);
-	missing |= izin_log_text_col(st, 7, &w->place);
-	missing |= izin_log_text_col(st, 8, &w->lat);
-	missing |= izin_log_text_col(st, 9, &w->lon);
-	missing |= izin_log_text_col(st, 10, permit);
-	missing |= izin_log_text_col(st, 12, line);
-	return missing;
+	return r->w.time == NULL || r->w.reporter == NULL ||
+	       r->w.kind == NULL || r->w.place == NULL || r->w.lat == NULL ||
+	       r->w.lon == NULL || r->permit == NULL || r->record == NULL;
 }
 
+/* What can be wrong with one row, given its chain so far; NULL if
+ * nothing. */
 static const char *
-check_row(sqlite3_stmt *st, const struct chain *c, const struct layouts *ls,
-          struct buf *b, struct buf *hb, struct cols *cols, int *err)
+check_row(const struct srow *r, const struct chain *c,
+          const struct layouts *ls, struct buf *b, struct buf *hb,
+          struct cols *cols, int *err)
 {
 	unsigned char hash[IZIN_LOG_HASH_LEN];
 	const struct layout *l;
 	struct row w;
-	const char *line, *permit;
-	int64_t epoch, dseq = sqlite3_column_int64(st, 2);
-	size_t plen, llen;
+	int64_t epoch, dseq = r->w.dseq;
+	size_t plen;
 
 	*err = 0;
+	if (r->seq < 1)
+		return "damaged: seq out of range";
+	if (r->damaged)
+		return "damaged: a column is missing or of the wrong type";
+	if (dseq < 1)
+		return "damaged: dseq out of range";
 	if (dseq <= c->dseq)
 		return "repeats or reorders its device's chain";
 	if (dseq > c->dseq + 1)
 		return "follows a gap: sightings before it were deleted";
-	if (sqlite3_column_bytes(st, 13) != IZIN_LOG_HASH_LEN ||
-	    memcmp(sqlite3_column_blob(st, 13), c->hash, IZIN_LOG_HASH_LEN))
+	if (r->prevlen != IZIN_LOG_HASH_LEN ||
+	    memcmp(r->prev, c->hash, IZIN_LOG_HASH_LEN))
 		return "does not link to the sighting before it";
-	if (sqlite3_column_bytes(st, 14) != IZIN_LOG_HASH_LEN)
+	if (r->hashlen != IZIN_LOG_HASH_LEN)
 		return "hash damaged";
-	w.device = c->device;
-	w.dseq = dseq;
-	if (row_text(st, &w, &permit, &line) < 0)
+	if (row_missing(r))
 		return "a column is missing";
-	llen = (size_t)sqlite3_column_bytes(st, 12);
+	w = r->w;
+	w.device = c->device;
 	if (izin_time_parse(w.time, strlen(w.time), &epoch) != IZIN_OK ||
-	    epoch != sqlite3_column_int64(st, 4))
+	    epoch != r->epoch)
 		return "time altered: it does not match the instant stored";
-	l = izin_log_layouts_find(ls, sqlite3_column_int64(st, 11));
+	l = izin_log_layouts_find(ls, r->layout);
 	if (l == NULL)
 		return "record altered: its column names are missing";
 	if ((*err = izin_log_row_fields(hb, c->hash, &w)) < 0)
 		return NULL;
-	izin_log_chain_hash(hb, l->raw, l->rawlen, line, llen, hash);
-	if (memcmp(hash, sqlite3_column_blob(st, 14), IZIN_LOG_HASH_LEN))
+	izin_log_chain_hash(hb, l->raw, l->rawlen, r->record, r->rlen, hash);
+	if (memcmp(hash, r->hash, IZIN_LOG_HASH_LEN))
 		return "altered: its content does not match its hash";
-	*err = l->n == 0 ? -1 : izin_log_split_line(b, line, llen, cols, l->n);
+	*err = l->n == 0 ? -1 :
+	       izin_log_split_line(b, r->record, r->rlen, cols, l->n);
 	if (*err == -1) {
 		*err = 0;
 		return "record damaged: it does not fit its layout";
@@ -173,97 +162,95 @@ check_row(sqlite3_stmt *st, const struct chain *c, const struct layouts *ls,
 	if (*err < 0)
 		return NULL;
 	plen = l->permit >= 0 ? cols->l[l->permit] : 0;
-	if (plen != (size_t)sqlite3_column_bytes(st, 10) ||
-	    (plen > 0 && memcmp(permit, cols->v[l->permit], plen) != 0))
+	if (plen != r->plen ||
+	    (plen > 0 && memcmp(r->permit, cols->v[l->permit], plen) != 0))
 		return "permit altered: it does not match the record";
 	if (dseq > c->head_dseq)
 		return "inserted: it lies beyond its device's chain head";
 	return NULL;
 }
 
+/* Keep the fault with the lowest seq: the first in the log's order.
+ * One without a seq is kept only when there is no other. */
 static void
-note_bad(int64_t *bad, const char **why, int64_t seq, const char *reason)
+note(izin_log_fault *f, int has_seq, int64_t seq, const char *why)
 {
-	if (*bad == 0 || seq < *bad) {
-		*bad = seq;
-		*why = reason;
-	}
+	if (f->found && (!has_seq || (f->has_seq && f->seq <= seq)))
+		return;
+	f->found = 1;
+	f->has_seq = has_seq;
+	f->seq = seq;
+	f->why = why;
 }
 
 /* Verify inside an open (read) transaction. */
 static int
-verify_txn(izin_log *lg, int64_t *count, int64_t *bad, const char **why)
+verify_txn(izin_log *lg, int64_t *count, izin_log_fault *f)
 {
-	struct chains cs;
-	struct layouts ls;
+	struct chains cs = { NULL, 0, 0 };
+	struct layouts ls = { NULL, 0 };
 	struct buf b = { NULL, 0, 0 }, hb = { NULL, 0, 0 };
 	struct cols cols = { NULL, NULL, NULL, 0, 0 };
+	struct rowsel all = { ROWS_ALL, NULL, NULL, 0, 0, 0, 0, 0, 1 };
 	struct chain *c = NULL;
-	sqlite3_stmt *st = NULL;
+	struct rows *cur = NULL;
+	struct srow r;
 	int rc, err;
 
 	*count = 0;
-	*bad = 0;
-	*why = NULL;
+	memset(f, 0, sizeof(*f));
 	if ((rc = chains_load(lg, &cs)) < 0)
 		return rc;
 	if ((rc = izin_log_layouts_load(lg, &ls)) < 0) {
 		chains_free(&cs);
 		return rc;
 	}
-	if ((rc = izin_log_prepare_once(lg, &st, "SELECT " VERIFY_COLS
-	    " FROM sighting ORDER BY seq")) < 0)
+	if ((rc = lg->ops->rows_open(lg, &all, &cur)) < 0)
 		goto out;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *dev = (const char *)sqlite3_column_text(st, 1);
-		int64_t seq = sqlite3_column_int64(st, 0);
+	while ((rc = lg->ops->rows_next(cur, &r)) == 1) {
+		const char *dev = r.w.device ? r.w.device : "";
 		const char *reason;
 
 		(*count)++;
-		if (dev == NULL)
-			dev = "";
 		if (c == NULL || strcmp(c->device, dev) != 0)
 			c = chains_find(&cs, dev);
 		if (c == NULL) {
-			note_bad(bad, why, seq,
-			         "inserted: its device has no chain head");
+			note(f, 1, r.seq,
+			     "inserted: its device has no chain head");
 			continue;
 		}
-		if (c->bad)
+		if (c->fault.found)
 			continue;
-		reason = check_row(st, c, &ls, &b, &hb, &cols, &err);
+		reason = check_row(&r, c, &ls, &b, &hb, &cols, &err);
 		if (err < 0) {
 			rc = err;
 			goto out;
 		}
 		if (reason != NULL) {
-			c->bad = seq;
-			c->why = reason;
+			c->fault = (izin_log_fault){ 1, 1, r.seq, reason };
 			continue;
 		}
-		c->dseq = sqlite3_column_int64(st, 2);
-		c->seq = seq;
-		memcpy(c->hash, sqlite3_column_blob(st, 14), IZIN_LOG_HASH_LEN);
+		c->dseq = r.w.dseq;
+		c->seq = r.seq;
+		memcpy(c->hash, r.hash, IZIN_LOG_HASH_LEN);
 	}
-	if (rc != SQLITE_DONE) {
-		rc = izin_log_sql_err(lg, rc);
+	if (rc < 0)
 		goto out;
-	}
-	rc = 0;
 	for (size_t i = 0; i < cs.n; i++) {
 		c = &cs.v[i];
-		if (!c->bad && c->dseq != c->head_dseq)
-			c->bad = c->head_seq,
-			c->why = "deleted: the chain ends before its head";
-		else if (!c->bad && (c->seq != c->head_seq ||
+		if (!c->fault.found && c->dseq != c->head_dseq)
+			c->fault = (izin_log_fault){ 1, 1, c->head_seq,
+			    "deleted: the chain ends before its head" };
+		else if (!c->fault.found && (c->seq != c->head_seq ||
 		         memcmp(c->hash, c->head_hash, IZIN_LOG_HASH_LEN)))
-			c->bad = c->head_seq,
-			c->why = "the chain head does not match its last sighting";
-		if (c->bad)
-			note_bad(bad, why, c->bad, c->why);
+			c->fault = (izin_log_fault){ 1, 1, c->head_seq,
+			    "the chain head does not match its last sighting" };
+		if (c->fault.found)
+			note(f, c->fault.has_seq, c->fault.seq, c->fault.why);
 	}
 out:
-	sqlite3_finalize(st);
+	if (cur != NULL)
+		lg->ops->rows_close(cur);
 	chains_free(&cs);
 	izin_log_layouts_free(&ls);
 	free(b.p);
@@ -273,39 +260,39 @@ out:
 }
 
 int
-izin_log_verify(izin_log *lg, int64_t *count, int64_t *bad, const char **why)
+izin_log_verify(izin_log *lg, int64_t *count, izin_log_fault *f)
 {
 	int rc;
 
-	if ((rc = izin_log_exec(lg, "BEGIN")) < 0)
+	if ((rc = lg->ops->begin(lg, 0)) < 0)
 		return rc;
-	rc = verify_txn(lg, count, bad, why);
-	sqlite3_exec(lg->db, "COMMIT", NULL, NULL, NULL);
+	rc = verify_txn(lg, count, f);
+	(void)lg->ops->end(lg);
 	return rc;
 }
 
-/* Our row (device, dseq)'s hash into out; 0 when found, 1 when not.  A
- * scan, as nothing indexes (device, dseq): needed only when the other log
- * holds a shorter copy of a chain we have. */
+/* Our row (device, dseq)'s hash into out; 0 when found, 1 when not.  Not
+ * indexed: needed only when the other log holds a shorter copy of a
+ * chain we have. */
 static int
 row_hash(izin_log *lg, const char *device, int64_t dseq,
          unsigned char out[IZIN_LOG_HASH_LEN])
 {
-	sqlite3_stmt *st;
+	struct rowsel sel = { ROWS_DEVICE, device, NULL, dseq, dseq, 0, 0, 0,
+	                      0 };
+	struct rows *cur;
+	struct srow r;
 	int rc;
 
-	if ((rc = izin_log_prepare_once(lg, &st, "SELECT hash FROM sighting"
-	    " WHERE device = ?1 AND dseq = ?2")) < 0)
+	if ((rc = lg->ops->rows_open(lg, &sel, &cur)) < 0)
 		return rc;
-	sqlite3_bind_text(st, 1, device, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, dseq);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == IZIN_LOG_HASH_LEN)
-		memcpy(out, sqlite3_column_blob(st, 0), IZIN_LOG_HASH_LEN);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
+	rc = lg->ops->rows_next(cur, &r);
+	if (rc == 1 && r.hashlen == IZIN_LOG_HASH_LEN)
+		memcpy(out, r.hash, IZIN_LOG_HASH_LEN);
+	lg->ops->rows_close(cur);
+	if (rc == 1)
 		return 0;
-	return rc == SQLITE_DONE ? 1 : izin_log_sql_err(lg, rc);
+	return rc == 0 ? 1 : rc;
 }
 
 /* Every device of other that we hold too must have the same chain as
@@ -313,7 +300,7 @@ row_hash(izin_log *lg, const char *device, int64_t dseq,
  * check is made here; where theirs is, on the row itself while copying. */
 static int
 merge_check_heads(izin_log *lg, struct chains *ours, const struct chains *theirs,
-                  int64_t *bad, const char **why)
+                  izin_log_fault *f)
 {
 	unsigned char h[IZIN_LOG_HASH_LEN];
 	int rc;
@@ -326,7 +313,7 @@ merge_check_heads(izin_log *lg, struct chains *ours, const struct chains *theirs
 		if ((rc = row_hash(lg, t->device, t->head_dseq, h)) < 0)
 			return rc;
 		if (rc == 1 || memcmp(h, t->head_hash, IZIN_LOG_HASH_LEN)) {
-			note_bad(bad, why, t->head_seq, "its device's chain differs"
+			note(f, 1, t->head_seq, "its device's chain differs"
 			         " from the one already in the log");
 			return 0;
 		}
@@ -336,77 +323,61 @@ merge_check_heads(izin_log *lg, struct chains *ours, const struct chains *theirs
 
 static int
 merge_rows(izin_log *lg, izin_log *other, struct chains *ours,
-           const struct layouts *ls, int64_t *added, int64_t *bad,
-           const char **why)
+           const struct layouts *ls, int64_t *added, izin_log_fault *f)
 {
-	sqlite3_stmt *st;
+	/* Checked already, by verify_txn() in this same snapshot. */
+	struct rowsel all = { ROWS_ALL, NULL, NULL, 0, 0, 0, 0, 0, 0 };
+	struct rows *cur;
 	struct chain *c = NULL;
+	struct srow r;
 	int64_t *ids;
 	int rc;
 
 	/* Their layout ids to ours, found or made once each. */
 	if ((ids = calloc(ls->n ? ls->n : 1, sizeof(*ids))) == NULL)
 		return IZIN_ENOMEM;
-	if ((rc = izin_log_prepare_once(other, &st, "SELECT " VERIFY_COLS
-	    " FROM sighting ORDER BY seq")) < 0) {
+	if ((rc = other->ops->rows_open(other, &all, &cur)) < 0) {
 		free(ids);
 		return rc;
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *dev = (const char *)sqlite3_column_text(st, 1);
-		int64_t dseq = sqlite3_column_int64(st, 2), seq;
+	while ((rc = other->ops->rows_next(cur, &r)) == 1) {
 		const struct layout *l;
-		struct row w;
-		const char *permit, *line;
 		size_t li;
 
-		if (c == NULL || strcmp(c->device, dev) != 0)
-			c = chains_find(ours, dev);
+		if (c == NULL || strcmp(c->device, r.w.device) != 0)
+			c = chains_find(ours, r.w.device);
 		if (c == NULL) {
 			/* A verified log has a head for every device. */
 			rc = IZIN_EIO;
 			break;
 		}
-		if (dseq < c->dseq)
+		if (r.w.dseq < c->dseq)
 			continue;
-		if (dseq == c->dseq) {
-			if (memcmp(sqlite3_column_blob(st, 14), c->hash,
-			           IZIN_LOG_HASH_LEN)) {
-				note_bad(bad, why, sqlite3_column_int64(st, 0),
-				         "its device's chain differs from the one"
-				         " already in the log");
-				rc = SQLITE_DONE;
+		if (r.w.dseq == c->dseq) {
+			if (memcmp(r.hash, c->hash, IZIN_LOG_HASH_LEN)) {
+				note(f, 1, r.seq, "its device's chain"
+				         " differs from the one already in the log");
+				rc = 0;
 				break;
 			}
 			continue;
 		}
 		/* Verified, so every column is there and the layout too. */
-		l = izin_log_layouts_find(ls, sqlite3_column_int64(st, 11));
+		l = izin_log_layouts_find(ls, r.layout);
 		li = (size_t)(l - ls->v);
 		if (ids[li] == 0 &&
-		    (rc = izin_log_layout_find(lg, l->raw, l->rawlen,
-		                               &ids[li])) < 0)
+		    (rc = lg->ops->layout_id(lg, l->raw, l->rawlen,
+		                             &ids[li])) < 0)
 			break;
-		w.device = dev;
-		w.dseq = dseq;
-		(void)row_text(st, &w, &permit, &line);
-		if ((rc = izin_log_insert_row(lg, &w,
-		    sqlite3_column_int64(st, 4), permit,
-		    (size_t)sqlite3_column_bytes(st, 10), ids[li], line,
-		    (size_t)sqlite3_column_bytes(st, 12),
-		    sqlite3_column_blob(st, 13), sqlite3_column_blob(st, 14),
-		    &seq)) < 0)
+		r.layout = ids[li];
+		if ((rc = lg->ops->insert(lg, &r, 1)) < 0)
 			break;
-		c->dseq = dseq;
-		c->seq = seq;
-		memcpy(c->hash, sqlite3_column_blob(st, 14), IZIN_LOG_HASH_LEN);
+		c->dseq = r.w.dseq;
+		c->seq = r.seq;
+		memcpy(c->hash, r.hash, IZIN_LOG_HASH_LEN);
 		(*added)++;
 	}
-	if (rc == SQLITE_DONE)
-		rc = 0;
-	else if (rc > 0)
-		rc = izin_log_sql_err(other, rc);
-	sqlite3_finalize(st);
+	other->ops->rows_close(cur);
 	free(ids);
 	return rc;
 }
@@ -430,6 +401,7 @@ merge_chains(izin_log *lg, struct chains *ours, const struct chains *theirs)
 		if ((c = realloc(ours->v, (ours->n + 1) * sizeof(*c))) == NULL)
 			return IZIN_ENOMEM;
 		ours->v = c;
+		ours->cap = ours->n + 1;
 		c = &ours->v[ours->n];
 		memset(c, 0, sizeof(*c));
 		if ((c->device = strdup(theirs->v[i].device)) == NULL)
@@ -448,49 +420,49 @@ merge_chains(izin_log *lg, struct chains *ours, const struct chains *theirs)
 }
 
 int
-izin_log_merge(izin_log *lg, izin_log *other, int64_t *added, int64_t *bad,
-               const char **why)
+izin_log_merge(izin_log *lg, izin_log *other, int64_t *added,
+               izin_log_fault *f)
 {
-	struct chains ours = { NULL, 0 }, theirs = { NULL, 0 };
+	struct chains ours = { NULL, 0, 0 }, theirs = { NULL, 0, 0 };
 	struct layouts ls = { NULL, 0 };
 	int64_t count;
 	int rc;
 
 	*added = 0;
-	*bad = 0;
-	*why = NULL;
+	memset(f, 0, sizeof(*f));
 	if (lg == NULL || other == NULL || !lg->writable)
 		return IZIN_EINVAL;
 	/* One snapshot of the other log for the check and the copy. */
-	if ((rc = izin_log_exec(other, "BEGIN")) < 0)
+	if ((rc = other->ops->begin(other, 0)) < 0)
 		return rc;
-	if ((rc = verify_txn(other, &count, bad, why)) < 0 || *bad ||
+	if ((rc = verify_txn(other, &count, f)) < 0 || f->found ||
 	    (rc = chains_load(other, &theirs)) < 0 ||
-	    (rc = izin_log_layouts_load(other, &ls)) < 0 ||
-	    (rc = izin_log_prepare_insert(lg)) < 0)
+	    (rc = izin_log_layouts_load(other, &ls)) < 0)
 		goto out;
-	if ((rc = izin_log_exec(lg, "BEGIN IMMEDIATE")) < 0 ||
+	if ((rc = lg->ops->begin(lg, 1)) < 0 ||
 	    (rc = merge_chains(lg, &ours, &theirs)) < 0 ||
-	    (rc = merge_check_heads(lg, &ours, &theirs, bad, why)) < 0 ||
-	    *bad ||
-	    (rc = merge_rows(lg, other, &ours, &ls, added, bad, why)) < 0 ||
-	    *bad)
+	    (rc = merge_check_heads(lg, &ours, &theirs, f)) < 0 ||
+	    f->found ||
+	    (rc = merge_rows(lg, other, &ours, &ls, added, f)) < 0 ||
+	    f->found)
 		goto undo;
 	for (size_t i = 0; i < ours.n; i++) {
 		const struct chain *c = &ours.v[i];
-		if (c->dseq != c->head_dseq &&
-		    (rc = izin_log_head_put(lg, c->device, c->dseq, c->seq,
-		                            c->hash)) < 0)
+		struct head h = { c->device, c->dseq, c->seq, { 0 }, 1, 0, 1 };
+		if (c->dseq == c->head_dseq)
+			continue;
+		memcpy(h.hash, c->hash, IZIN_LOG_HASH_LEN);
+		if ((rc = lg->ops->head_put(lg, &h)) < 0)
 			goto undo;
 	}
-	if ((rc = izin_log_exec(lg, "COMMIT")) < 0)
+	if ((rc = lg->ops->end(lg)) < 0)
 		goto undo;
 	goto out;
 undo:
 	izin_log_rollback(lg, rc);
 	*added = 0;
 out:
-	sqlite3_exec(other->db, "COMMIT", NULL, NULL, NULL);
+	(void)other->ops->end(other);
 	chains_free(&ours);
 	chains_free(&theirs);
 	izin_log_layouts_free(&ls);

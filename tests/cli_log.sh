@@ -129,6 +129,71 @@ expect 1 "a tampered log is refused" report-log -d centre.db --merge bent.db
 has err.txt "bent.db: seq 7: .*merge refused, nothing written" "the refusal names the bad sighting"
 check "nothing was written" [ "$(sqlite3 centre.db 'SELECT count(*) FROM sighting')" = "$(sqlite3 before.db 'SELECT count(*) FROM sighting')" ]
 
+# seq 0, and any value the log never writes, is damage: no seq value
+# stands for "nothing wrong" (issue 17)
+R="device, dseq, time, epoch, reporter, reporter_kind, place, lat, lon, permit, layout, record, prev_hash, hash"
+cp field.db z.db
+# a fake sighting at seq 0, with the first one's links and hash
+sqlite3 z.db "INSERT INTO sighting(seq, $R) SELECT 0, device, dseq, '2026-03-09T10:00:00Z', 1773050400, 'X9', reporter_kind, 'Pelabuhan', lat, lon, permit, layout, record, prev_hash, hash FROM sighting WHERE seq = 1"
+expect 1 "a fake sighting at seq 0 fails --verify" report-log -d z.db --verify
+has out.txt "^z.db: seq 0: damaged" "--verify names it by its seq, 0"
+expect 1 "--merge refuses a log with a seq-0 sighting" report-log -d m0.db --merge z.db
+has err.txt "z.db: seq 0: .*merge refused, nothing written" "the refusal names seq 0"
+check "nothing of it was merged" [ "$(rows m0.db)" -eq 0 ]
+cp centre.db before.db
+expect 1 "--merge refuses it into a log that holds the chain" report-log -d centre.db --merge z.db
+check "the centre is as it was" [ "$(sqlite3 centre.db 'SELECT count(*), max(seq) FROM sighting')" = "$(sqlite3 before.db 'SELECT count(*), max(seq) FROM sighting')" ]
+cp field.db z.db
+sqlite3 z.db "INSERT INTO sighting(seq, $R) SELECT 0, 'ffffffffffffffff', 1, time, epoch, reporter, reporter_kind, place, lat, lon, permit, layout, record, zeroblob(32), zeroblob(32) FROM sighting WHERE seq = 1"
+expect 1 "a seq-0 sighting of a device with no head fails --verify" report-log -d z.db --verify
+has out.txt "^z.db: seq 0: " "--verify names it"
+cp field.db z.db
+sqlite3 z.db "DELETE FROM sighting WHERE seq = 20; UPDATE head SET seq = 0, hash = zeroblob(32)"
+expect 1 "a seq-0 head does not hide a deleted last sighting" report-log -d z.db --verify
+has out.txt "^z.db: seq 0: chain head damaged" "--verify names the head"
+cp field.db z.db
+sqlite3 z.db "DELETE FROM sighting; UPDATE head SET dseq = 0, seq = 0, hash = zeroblob(32)"
+expect 1 "a zero head does not hide a whole chain deleted" report-log -d z.db --verify
+cp field.db z.db
+sqlite3 z.db "UPDATE sighting SET dseq = -1 WHERE seq = 1"
+expect 1 "a negative dseq fails --verify" report-log -d z.db --verify
+has out.txt "^z.db: seq 1: damaged: dseq" "--verify says which value"
+cp field.db z.db
+sqlite3 z.db "UPDATE sighting SET seq = -3 WHERE seq = 20; UPDATE head SET seq = -3"
+expect 1 "a negative seq, head and all, fails --verify" report-log -d z.db --verify
+has out.txt "^z.db: seq -3: " "--verify names seq -3"
+cp field.db z.db
+sqlite3 z.db "UPDATE sighting SET hash = X'00' WHERE seq = 20; UPDATE head SET hash = X'00'"
+expect 1 "a short hash fails --verify" report-log -d z.db --verify
+cp field.db z.db
+sqlite3 z.db "UPDATE sighting SET place = CAST(place AS BLOB) WHERE seq = 3"
+expect 1 "a value of the wrong type fails --verify" report-log -d z.db --verify
+has out.txt "^z.db: seq 3: damaged" "--verify names the row"
+cp field.db z.db
+sqlite3 z.db "UPDATE sighting SET place = place || char(0) || 'x' WHERE seq = 4"
+expect 1 "a NUL inside a text value fails --verify" report-log -d z.db --verify
+has out.txt "^z.db: seq 4: damaged" "--verify names the row"
+# a hand-made file whose schema lets NULL in
+sqlite3 n.db "PRAGMA application_id = 1769630062; PRAGMA user_version = 1;
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+CREATE TABLE layout(id INTEGER PRIMARY KEY, keys TEXT UNIQUE);
+CREATE TABLE sighting(seq INTEGER PRIMARY KEY, device TEXT, dseq INTEGER, time TEXT, epoch INTEGER, reporter TEXT, reporter_kind TEXT, place TEXT, lat TEXT, lon TEXT, permit TEXT, layout INTEGER, record TEXT, prev_hash BLOB, hash BLOB);
+CREATE INDEX sighting_permit ON sighting(permit, epoch);
+CREATE TABLE head(device TEXT PRIMARY KEY, dseq INTEGER, seq INTEGER, hash BLOB) WITHOUT ROWID;
+ATTACH 'field.db' AS f;
+INSERT INTO meta SELECT * FROM f.meta; INSERT INTO layout SELECT * FROM f.layout;
+INSERT INTO sighting SELECT * FROM f.sighting; INSERT INTO head SELECT * FROM f.head"
+expect 0 "a hand-made copy of a log verifies" report-log -d n.db --verify
+cp n.db z.db
+sqlite3 z.db "UPDATE head SET seq = NULL"
+expect 1 "a NULL head seq fails --verify" report-log -d z.db --verify
+has out.txt "^z.db: chain head damaged" "--verify says the head is damaged"
+cp n.db z.db
+sqlite3 z.db "UPDATE sighting SET lat = NULL WHERE seq = 6"
+expect 1 "a NULL column fails --verify" report-log -d z.db --verify
+has out.txt "^z.db: seq 6: damaged" "--verify names the row"
+expect 1 "--merge refuses a log with a NULL" report-log -d m0.db --merge z.db
+
 # files that are not logs are refused and left as they were
 printf 'not a database\n' > notes.txt
 cp notes.txt notes.orig
