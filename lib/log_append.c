@@ -73,11 +73,11 @@ schema_for(izin_log *lg, const izin_record *r, struct qschema **out)
 		else if (strcmp(k, "text") == 0)
 			qs->text = (long)i;
 		if (m > 0) {
-			if ((rc = izin_log_buf_reserve(&lg->keys, 1)) < 0)
+			if ((rc = izin_buf_reserve(&lg->keys, 1)) < 0)
 				return rc;
 			lg->keys.p[lg->keys.len++] = '\t';
 		}
-		if ((rc = izin_log_buf_escaped(&lg->keys, k, strlen(k))) < 0)
+		if ((rc = izin_tsv_escape(&lg->keys, k, strlen(k))) < 0)
 			return rc;
 		qs->pos[m++] = i;
 	}
@@ -171,17 +171,17 @@ izin_log_add(izin_log *lg, const izin_record *r)
 		size_t len;
 		const char *v = izin_record_value(r, qs->pos[j], &len);
 		if (j > 0) {
-			if ((rc = izin_log_buf_reserve(&lg->q, 1)) < 0)
+			if ((rc = izin_buf_reserve(&lg->q, 1)) < 0)
 				goto bad;
 			lg->q.p[lg->q.len++] = '\t';
 		}
-		if ((rc = izin_log_buf_escaped(&lg->q, v, len)) < 0)
+		if ((rc = izin_tsv_escape(&lg->q, v, len)) < 0)
 			goto bad;
 	}
 	e->linelen = lg->q.len - e->line;
 	e->permit = lg->q.len;
 	e->plen = value_len(r, qs->permit);
-	if ((rc = izin_log_buf_reserve(&lg->q, e->plen)) < 0)
+	if ((rc = izin_buf_reserve(&lg->q, e->plen)) < 0)
 		goto bad;
 	if (e->plen > 0)
 		memcpy(lg->q.p + lg->q.len, izin_record_value(r,
@@ -202,7 +202,7 @@ izin_log_pending(const izin_log *lg)
 
 /* The sighting columns after seq, as the end of a TSV line. */
 static int
-echo_tail(struct buf *b, const struct row *w)
+echo_tail(struct izin_buf *b, const struct row *w)
 {
 	const char *f[7] = { w->device, w->time, w->reporter, w->kind,
 	                     w->place, w->lat, w->lon };
@@ -210,10 +210,10 @@ echo_tail(struct buf *b, const struct row *w)
 
 	b->len = 0;
 	for (size_t i = 0; i < 7; i++) {
-		if ((rc = izin_log_buf_reserve(b, 1)) < 0)
+		if ((rc = izin_buf_reserve(b, 1)) < 0)
 			return rc;
 		b->p[b->len++] = '\t';
-		if ((rc = izin_log_buf_escaped(b, f[i], strlen(f[i]))) < 0)
+		if ((rc = izin_tsv_escape(b, f[i], strlen(f[i]))) < 0)
 			return rc;
 	}
 	return 0;
@@ -236,10 +236,10 @@ echo_record(izin_log *lg, const struct qentry *e, const struct row *w)
 	}
 	if ((rc = izin_log_split_line(&lg->keys, lg->q.p + e->line,
 	                              e->linelen, &lg->cols, l->n)) != 0)
-		return rc == -1 ? IZIN_ERECORD : rc;
+		return rc;
 	for (size_t j = 0; j < l->n; j++)
-		if ((rc = izin_record_set(lg->echo, l->names[j], lg->cols.v[j],
-		                          lg->cols.l[j])) < 0)
+		if ((rc = izin_record_set(lg->echo, l->names[j], lg->cols.c[j].v,
+		                          lg->cols.c[j].len)) < 0)
 			return rc;
 	snprintf(num, sizeof(num), "%lld", (long long)e->seq);
 	if ((rc = izin_record_set(lg->echo, "seq", num, strlen(num))) < 0 ||
@@ -277,7 +277,7 @@ echo(izin_log *lg, const struct qentry *e, const struct row *w, int records,
 
 	n = snprintf(num, sizeof(num), "%lld", (long long)e->seq);
 	lg->line.len = 0;
-	if ((rc = izin_log_buf_reserve(&lg->line, e->linelen + (size_t)n + 1 +
+	if ((rc = izin_buf_reserve(&lg->line, e->linelen + (size_t)n + 1 +
 	                               lg->tail.len)) < 0)
 		return rc;
 	memcpy(lg->line.p, lg->q.p + e->line, e->linelen);

@@ -25,14 +25,14 @@ be32(unsigned char d[4], size_t len)
 
 /* A field of the bytes hashed: its length, 4 bytes big-endian, then it. */
 static int
-buf_field(struct buf *b, const void *s, size_t len)
+buf_field(struct izin_buf *b, const void *s, size_t len)
 {
 	unsigned char *d;
 	int rc;
 
 	if (len > UINT32_MAX)
 		return IZIN_ELENGTH;
-	if ((rc = izin_log_buf_reserve(b, len + 4)) < 0)
+	if ((rc = izin_buf_reserve(b, len + 4)) < 0)
 		return rc;
 	d = (unsigned char *)b->p + b->len;
 	be32(d, len);
@@ -43,7 +43,7 @@ buf_field(struct buf *b, const void *s, size_t len)
 }
 
 static int
-buf_fieldstr(struct buf *b, const char *s)
+buf_fieldstr(struct izin_buf *b, const char *s)
 {
 	return buf_field(b, s, strlen(s));
 }
@@ -57,7 +57,7 @@ buf_fieldstr(struct buf *b, const char *s)
  * Documented in report-log(1): keep the two in step.
  */
 int
-izin_log_row_fields(struct buf *b, const unsigned char prev[IZIN_LOG_HASH_LEN],
+izin_log_row_fields(struct izin_buf *b, const unsigned char prev[IZIN_LOG_HASH_LEN],
                     const struct row *w)
 {
 	char num[24];
@@ -82,7 +82,7 @@ izin_log_row_fields(struct buf *b, const unsigned char prev[IZIN_LOG_HASH_LEN],
 /* The record's two lines are the last two fields, hashed where they lie
  * rather than copied after the others into b. */
 void
-izin_log_chain_hash(struct buf *b, const char *names, size_t nlen,
+izin_log_chain_hash(struct izin_buf *b, const char *names, size_t nlen,
                     const char *line, size_t llen,
                     unsigned char out[IZIN_LOG_HASH_LEN])
 {

@@ -36,15 +36,10 @@
 /* Slots in a writer's cache of record schemas (izin_log.qs). */
 #define NCACHE 64
 
-struct buf {
-	char *p;
-	size_t len, cap;
-};
-
-/* Column names and values of one record, as arrays. */
+/* The cells of one stored record, split out of its TSV line: room for
+ * cap of them (tsv.c's struct izin_cell). */
 struct cols {
-	const char **k, **v;
-	size_t *l;
+	struct izin_cell *c;
 	size_t n, cap;
 };
 
@@ -194,7 +189,7 @@ struct izin_log {
 	size_t nqueue, qcap;
 	struct srow *rows;      /* a commit's rows, qcap of them */
 	unsigned char (*hashes)[IZIN_LOG_HASH_LEN];
-	struct buf q, hashed, keys, line, tail;
+	struct izin_buf q, hashed, keys, line, tail;
 	struct cols cols;
 	izin_record *echo;      /* reused, so a writer's column map holds */
 	size_t echo_layout;
@@ -228,13 +223,9 @@ int izin_log_rollback(izin_log *lg, int err);
 /* The sighting columns a query adds: the first 8 always, then 2 more for
  * an export. */
 extern const char *const izin_log_out_cols[10];
-/* Make room in b for extra more bytes and a NUL after them. */
-int izin_log_buf_reserve(struct buf *b, size_t extra);
-/* Append s escaped as an izin-record(5) TSV value. */
-int izin_log_buf_escaped(struct buf *b, const char *s, size_t len);
-/* Split a TSV line (copied into b) into exactly n cells, unescaped, into
- * c->v and c->l; -1 when it does not hold n. */
-int izin_log_split_line(struct buf *b, const char *line, size_t len,
+/* Split a stored TSV line (copied into b) into exactly n cells, unescaped
+ * (tsv.c), into c->c: IZIN_ERECORD when it does not hold n, IZIN_ENOMEM. */
+int izin_log_split_line(struct izin_buf *b, const char *line, size_t len,
                         struct cols *c, size_t n);
 void izin_log_cols_free(struct cols *c);
 /* The layout table, in id order (for izin_log_layouts_find()). */
@@ -246,10 +237,10 @@ const struct layout *izin_log_layouts_find(const struct layouts *ls,
 /* lib/log_hash.c: the bytes hashed for a sighting w linked to prev go to
  * b; then the hash over them and the record as stored (names line, values
  * line) to out.  report-log(1) documents both. */
-int izin_log_row_fields(struct buf *b,
+int izin_log_row_fields(struct izin_buf *b,
                         const unsigned char prev[IZIN_LOG_HASH_LEN],
                         const struct row *w);
-void izin_log_chain_hash(struct buf *b, const char *names, size_t nlen,
+void izin_log_chain_hash(struct izin_buf *b, const char *names, size_t nlen,
                          const char *line, size_t llen,
                          unsigned char out[IZIN_LOG_HASH_LEN]);
 

@@ -49,7 +49,7 @@ struct reader {
 	const izin_log_query *q;
 	struct layouts ls;
 	izin_record *r;
-	struct buf b;
+	struct izin_buf b;
 	struct cols c;
 	int export;
 };
@@ -66,7 +66,7 @@ emit(struct reader *rd, const struct srow *row)
 	l = izin_log_layouts_find(&rd->ls, row->layout);
 	if (l == NULL || row->record == NULL || l->n == 0 ||
 	    (rc = izin_log_split_line(&rd->b, row->record, row->rlen, &rd->c,
-	                              l->n)) == -1) {
+	                              l->n)) == IZIN_ERECORD) {
 		snprintf(rd->lg->errmsg, sizeof(rd->lg->errmsg),
 		         "seq %lld: stored record damaged", (long long)row->seq);
 		return IZIN_ERECORD;
@@ -75,8 +75,8 @@ emit(struct reader *rd, const struct srow *row)
 		return rc;
 	izin_record_clear(rd->r);
 	for (size_t i = 0; i < l->n; i++)
-		if ((rc = izin_record_set(rd->r, l->names[i], rd->c.v[i],
-		                          rd->c.l[i])) < 0)
+		if ((rc = izin_record_set(rd->r, l->names[i], rd->c.c[i].v,
+		                          rd->c.c[i].len)) < 0)
 			return rc;
 	for (int i = 0; i < 9 + rd->export; i++) {
 		const char *text[] = { NULL, row->w.device, row->w.time,

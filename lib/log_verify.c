@@ -113,7 +113,7 @@ row_missing(const struct srow *r)
  * nothing. */
 static const char *
 check_row(const struct srow *r, const struct chain *c,
-          const struct layouts *ls, struct buf *b, struct buf *hb,
+          const struct layouts *ls, struct izin_buf *b, struct izin_buf *hb,
           struct cols *cols, int *err)
 {
 	unsigned char hash[IZIN_LOG_HASH_LEN];
@@ -153,17 +153,17 @@ check_row(const struct srow *r, const struct chain *c,
 	izin_log_chain_hash(hb, l->raw, l->rawlen, r->record, r->rlen, hash);
 	if (memcmp(hash, r->hash, IZIN_LOG_HASH_LEN))
 		return "altered: its content does not match its hash";
-	*err = l->n == 0 ? -1 :
+	*err = l->n == 0 ? IZIN_ERECORD :
 	       izin_log_split_line(b, r->record, r->rlen, cols, l->n);
-	if (*err == -1) {
+	if (*err == IZIN_ERECORD) {
 		*err = 0;
 		return "record damaged: it does not fit its layout";
 	}
 	if (*err < 0)
 		return NULL;
-	plen = l->permit >= 0 ? cols->l[l->permit] : 0;
+	plen = l->permit >= 0 ? cols->c[l->permit].len : 0;
 	if (plen != r->plen ||
-	    (plen > 0 && memcmp(r->permit, cols->v[l->permit], plen) != 0))
+	    (plen > 0 && memcmp(r->permit, cols->c[l->permit].v, plen) != 0))
 		return "permit altered: it does not match the record";
 	if (dseq > c->head_dseq)
 		return "inserted: it lies beyond its device's chain head";
@@ -189,8 +189,8 @@ verify_txn(izin_log *lg, int64_t *count, izin_log_fault *f)
 {
 	struct chains cs = { NULL, 0, 0 };
 	struct layouts ls = { NULL, 0 };
-	struct buf b = { NULL, 0, 0 }, hb = { NULL, 0, 0 };
-	struct cols cols = { NULL, NULL, NULL, 0, 0 };
+	struct izin_buf b = { NULL, 0, 0 }, hb = { NULL, 0, 0 };
+	struct cols cols = { NULL, 0, 0 };
 	struct rowsel all = { ROWS_ALL, NULL, NULL, 0, 0, 0, 0, 0, 1 };
 	struct chain *c = NULL;
 	struct rows *cur = NULL;
