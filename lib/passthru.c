@@ -440,6 +440,31 @@ scan16n(const char *s, unsigned *odd, unsigned *nl)
 #endif
 
 /*
+ * scan16() of the 16 bytes at s, of which only those before end count:
+ * the bytes up to lim may be read (and are ignored past end); nearer the
+ * end of the buffer than 16 bytes, the tail is copied out first.
+ */
+static inline unsigned
+scan_block(const char *s, const char *end, const char *lim, unsigned *odd)
+{
+	char pad[16];
+	const char *w = s;
+	unsigned keep = 0xffff, tabs;
+
+	if (end - s < 16) {
+		keep = (1u << (end - s)) - 1;
+		if (lim - s < 16) {
+			memset(pad, ' ', sizeof pad);
+			memcpy(pad, s, (size_t)(end - s));
+			w = pad;
+		}
+	}
+	tabs = scan16(w, odd) & keep;
+	*odd &= keep;
+	return tabs;
+}
+
+/*
  * The tabs in [s, end), or -1 when a byte there is one a line of the fast
  * path may not hold.  lim is the end of the bytes that may be read: those
  * after end are read when they are there, and ignored.  This is most of a
@@ -452,19 +477,8 @@ count_tabs(const char *s, const char *end, const char *lim)
 	long n = 0;
 
 	for (; s < end; s += 16) {
-		char pad[16];
-		const char *w = s;
-		unsigned tabs, odd, keep = 0xffff;
-		if (end - s < 16) {
-			keep = (1u << (end - s)) - 1;
-			if (lim - s < 16) {
-				memset(pad, ' ', sizeof pad);
-				memcpy(pad, s, (size_t)(end - s));
-				w = pad;
-			}
-		}
-		tabs = scan16(w, &odd) & keep;
-		if (odd & keep)
+		unsigned odd, tabs = scan_block(s, end, lim, &odd);
+		if (odd)
 			return -1;
 		n += __builtin_popcount(tabs);
 	}
@@ -647,19 +661,8 @@ fast_line(izin_passthru *p, const char *line, size_t len)
 	if ((cur = p->role[0]) >= 0)
 		p->v[cur] = line;
 	for (; s < end && col <= p->lastcol; s += 16) {
-		char pad[16];
-		const char *w = s;
-		unsigned tabs, odd, keep = 0xffff;
-		if (end - s < 16) {
-			keep = (1u << (end - s)) - 1;
-			if (lim - s < 16) {
-				memset(pad, ' ', sizeof pad);
-				memcpy(pad, s, (size_t)(end - s));
-				w = pad;
-			}
-		}
-		tabs = scan16(w, &odd) & keep;
-		if (odd & keep)
+		unsigned odd, tabs = scan_block(s, end, lim, &odd);
+		if (odd)
 			return 0;
 		for (; tabs != 0; tabs &= tabs - 1) {
 			q = s + __builtin_ctz(tabs);
