@@ -47,6 +47,7 @@ struct izin_passthru {
 	int format;             /* asked for: IZIN_FMT_AUTO or fixed */
 	const char *const *want, *const *add;
 	size_t nwant, nadd;
+	size_t addlen[IZIN_PASSTHRU_ADD_MAX];   /* izin_passthru_set()'s */
 	izin_writer *w;
 	int wformat;            /* of the output, once w exists */
 	char **keys;            /* TSV output columns */
@@ -623,9 +624,11 @@ fast_next(izin_passthru *p)
 		s += 16;
 	}
 	if (end == NULL) {
-		if ((more = p->count_line(s, lim, &end)) < 0)
+		const char *e;
+		if ((more = p->count_line(s, lim, &e)) < 0)
 			return 0;
 		col += (size_t)more;
+		end = e;
 	}
 	len = (size_t)(end - line);
 	if (col + 1 != p->ncols || len == 0 || len > IZIN_LINE_MAX ||
@@ -922,12 +925,13 @@ int
 izin_passthru_set(izin_passthru *p, const char *const *vals,
                   const size_t *lens)
 {
-	size_t len[IZIN_PASSTHRU_ADD_MAX], need = 1;
+	size_t *len, need = 1;
 	char *d;
 	int rc;
 
 	if (p == NULL || vals == NULL)
 		return IZIN_EINVAL;
+	len = p->addlen;
 	for (size_t i = 0; i < p->nadd; i++) {
 		if (vals[i] == NULL)
 			return IZIN_EINVAL;

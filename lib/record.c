@@ -753,11 +753,9 @@ put_csv_cell(izin_writer *w, size_t *pos, int sep, const char *s, size_t len)
 	const char *in, *end = s + len;
 	int quote = 0, lead;
 	char *d;
-	int rc;
 
 	w->out.len = *pos;
-	if (len > SIZE_MAX / 4 ||
-	    (rc = izin_buf_reserve(&w->out, 2 * len + 6)) < 0)
+	if (len > SIZE_MAX / 4 || izin_buf_reserve(&w->out, 2 * len + 6) < 0)
 		return IZIN_ENOMEM;
 	for (in = s; in < end && !quote; in++)
 		quote = *in == ',' || *in == '"' || *in == '\r' || *in == '\n';
