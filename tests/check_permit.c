@@ -5,6 +5,7 @@
 
 #include "check_util.h"
 #include "izin_internal.h"
+#include "fixture.h"
 #include "permit_gen.h"
 
 static const uint8_t kid0[IZIN_KID_LEN] = { 0x12, 0x34 };
@@ -14,22 +15,6 @@ static const uint8_t kid0[IZIN_KID_LEN] = { 0x12, 0x34 };
 #define AT_UNTIL (AT_KINDSEX + 7)
 #define AT_NCODES (AT_KINDSEX + 9)
 #define AT_CODES (AT_NCODES + 1)
-
-static const char *const typical[IZIN_F_COUNT] = {
-	"2C11JB0042-K", "ITAS", "E33G", "Johannes Wilhelm van der Bergh",
-	"NLD", "NX8K2L4P1", "1985-03-14", "M", "2026-11-20", "2026-11-20",
-	"2027-11-19", "KANIM-JKTSEL", "PT Mitra Teknik Nusantara",
-	"Jl. Kemang Raya No. 12, Jakarta Selatan"
-};
-
-static void
-fill(izin_permit *p, const char *const v[IZIN_F_COUNT])
-{
-	memset(p, 0, sizeof *p);
-	for (int f = 0; f < IZIN_F_COUNT; f++)
-		ck_assert_msg(izin_permit_set(p, f, v[f], strlen(v[f])) == 0,
-		              "field %s", izin_field_name(f));
-}
 
 static int
 set(izin_permit *p, int f, const char *v)
@@ -68,7 +53,7 @@ START_TEST(field_errors)
 	izin_permit p;
 	char name[IZIN_NAME_MAX + 2];
 
-	fill(&p, typical);
+	fill_long(&p);
 	ck_assert_int_eq(set(&p, IZIN_F_PERMIT, "1234567890123456789012345"),
 	                 IZIN_ELENGTH);
 	ck_assert_int_eq(set(&p, IZIN_F_PERMIT, "123456789012345678901234"), 0);
@@ -122,24 +107,24 @@ START_TEST(check_order)
 	izin_permit p;
 	int field;
 
-	fill(&p, typical);
+	fill_long(&p);
 	ck_assert_int_eq(izin_permit_check(&p, &field), 0);
 	set(&p, IZIN_F_VALID_UNTIL, "2026-11-19");
 	ck_assert_int_eq(izin_permit_check(&p, &field), IZIN_EORDER);
 	ck_assert_int_eq(field, IZIN_F_VALID_UNTIL);
-	fill(&p, typical);
+	fill_long(&p);
 	set(&p, IZIN_F_BIRTH, "2026-11-21");
 	ck_assert_int_eq(izin_permit_check(&p, &field), IZIN_EORDER);
 	ck_assert_int_eq(field, IZIN_F_BIRTH);
-	fill(&p, typical);
+	fill_long(&p);
 	p.kind = 7;
 	ck_assert_int_eq(izin_permit_check(&p, &field), IZIN_EKIND);
 	ck_assert_int_eq(field, IZIN_F_KIND);
-	fill(&p, typical);
+	fill_long(&p);
 	p.name[0] = '\0';
 	ck_assert_int_eq(izin_permit_check(&p, &field), IZIN_EEMPTY);
 	ck_assert_int_eq(field, IZIN_F_NAME);
-	fill(&p, typical);
+	fill_long(&p);
 	memset(p.permit, 'A', sizeof p.permit);   /* no NUL at all */
 	ck_assert_int_eq(izin_permit_check(&p, &field), IZIN_ELENGTH);
 	ck_assert_int_eq(field, IZIN_F_PERMIT);
@@ -151,11 +136,11 @@ START_TEST(get_text)
 	izin_permit p;
 	char buf[200];
 
-	fill(&p, typical);
+	fill_long(&p);
 	for (int f = 0; f < IZIN_F_COUNT; f++) {
 		int n = izin_permit_get(&p, f, buf, sizeof buf);
-		ck_assert_int_eq(n, (int)strlen(typical[f]));
-		ck_assert_str_eq(buf, typical[f]);
+		ck_assert_int_eq(n, (int)strlen(typical_long[f]));
+		ck_assert_str_eq(buf, typical_long[f]);
 	}
 	ck_assert_int_eq(izin_permit_get(&p, IZIN_F_NAME, buf, 5), IZIN_ELENGTH);
 	set(&p, IZIN_F_KIND, "KITAP");
@@ -168,7 +153,7 @@ static int
 encode_typical(uint8_t *buf, izin_permit *p)
 {
 	int n;
-	fill(p, typical);
+	fill_long(p);
 	n = izin_permit_encode(p, kid0, buf);
 	ck_assert_int_gt(n, 0);
 	return n;
@@ -284,7 +269,7 @@ START_TEST(strict_fields)
 	int field, n = encode_typical(buf, &p);
 	size_t at = name_at(buf);
 
-	ck_assert_int_eq(buf[at], strlen(typical[IZIN_F_NAME]));
+	ck_assert_int_eq(buf[at], strlen(typical_long[IZIN_F_NAME]));
 
 	memcpy(t, buf, (size_t)n);
 	t[AT_KINDSEX] |= 0x40;                       /* spare bits of kind|sex */
@@ -358,7 +343,7 @@ START_TEST(strict_padding)
 	int field, n;
 	size_t last;
 
-	fill(&p, typical);
+	fill_long(&p);
 	/* Make the symbol count 1 more than a multiple of 3 so the last
 	 * group carries two padding symbols. */
 	for (int i = 0; i < 3; i++) {
