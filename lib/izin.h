@@ -62,7 +62,13 @@ enum {
 	IZIN_ENOTFILE = -39,   /* not a regular file (a FIFO, a device...) */
 	IZIN_EFORMAT = -40,    /* unsupported image format */
 	IZIN_EIMAGE = -41,     /* corrupt or truncated image */
-	IZIN_ETOOBIG = -42     /* image over the pixel limit */
+	IZIN_ETOOBIG = -42,    /* image over the pixel limit */
+	IZIN_EROLE = -43,      /* a root key on a permit, an office key on a
+	                        * trust list */
+	IZIN_EWITHDRAWN = -44, /* signing key withdrawn by the trust list */
+	IZIN_EDUPKEY = -45,    /* a key id and office listed twice */
+	IZIN_EROLLBACK = -46,  /* trust list older than one already accepted */
+	IZIN_ESEQ = -47        /* trust list number accepted with other text */
 };
 
 /* Name of an error code: a short lowercase phrase, never NULL. */
@@ -200,12 +206,20 @@ int izin_permit_decode(const uint8_t *in, size_t len, izin_permit *p,
 #define IZIN_PK_LEN 32
 #define IZIN_KID_HEXLEN (IZIN_KID_LEN * 2)
 
-/* A public key as a trust store holds it. */
+/* What a key may sign: an office key seals permits and signs revocation
+ * lists; the national root key signs trust lists and nothing else. */
+enum { IZIN_ROLE_OFFICE = 0, IZIN_ROLE_ROOT = 1 };
+
+/* A public key as a trust store holds it.  All zero but the key material
+ * is an office key, not withdrawn. */
 typedef struct izin_pubkey {
 	uint8_t kid[IZIN_KID_LEN];
 	char office[IZIN_OFFICE_MAX + 1];
 	izin_date valid_from, valid_until;  /* the window for "issued" */
 	uint8_t pk[IZIN_PK_LEN];
+	int role;                           /* IZIN_ROLE_* */
+	int withdrawn;      /* 1: a trust list cut the window short; the key
+	                     * is withdrawn from valid_until + 1 on */
 } izin_pubkey;
 
 /* A secret key: opaque, kept in guarded memory, wiped when freed. */
@@ -215,6 +229,10 @@ typedef struct izin_seckey izin_seckey;
  * from and until inclusive.  Caller frees with izin_seckey_free(). */
 int izin_seckey_generate(const char *office, izin_date from, izin_date until,
                          izin_seckey **out);
+/* The same for the national root key (IZIN_ROLE_ROOT): it signs trust
+ * lists only; office is the authority's code (DITJENIM, say). */
+int izin_seckey_generate_root(const char *office, izin_date from,
+                              izin_date until, izin_seckey **out);
 void izin_seckey_free(izin_seckey *sk);
 /* The public half (copied into *pub). */
 void izin_seckey_public(const izin_seckey *sk, izin_pubkey *pub);
@@ -245,20 +263,31 @@ int izin_seckey_load_public(const char *path, izin_pubkey *pub);
 void izin_secure_free(void *p, size_t len);
 
 /* One line (with its newline) of a .pub file into buf, NUL-ended;
- * returns its length.  buf needs IZIN_PUBLINE_MAX bytes. */
+ * returns its length.  buf needs IZIN_PUBLINE_MAX bytes.  A root key's
+ * line ends in the word "root"; a withdrawn key's (in a trust list) in
+ * "withdrawn DATE", DATE being valid_until + 1. */
 #define IZIN_PUBLINE_MAX 128
 int izin_pubkey_format(const izin_pubkey *pub, char *buf);
-/* Parse one .pub line (without its newline). */
+/* Parse one .pub line (without its newline): five words, or six for a
+ * root key.  A "withdrawn" marker belongs to trust lists only and is
+ * refused here. */
 int izin_pubkey_parse(const char *line, size_t len, izin_pubkey *pub);
+/* Withdraw a key from the date from on: its window ends the day before
+ * and it is marked withdrawn.  IZIN_EORDER unless valid_from < from <=
+ * valid_until + 1 (a key never valid is left out of a list instead). */
+int izin_pubkey_withdraw(izin_pubkey *pub, izin_date from);
+/* Parse a key id: exactly IZIN_KID_HEXLEN lowercase hex digits;
+ * IZIN_EINVAL otherwise. */
+int izin_kid_parse(const char *s, size_t len, uint8_t kid[IZIN_KID_LEN]);
 /* Key id as IZIN_KID_HEXLEN (4) lowercase hex digits and a NUL. */
 void izin_kid_format(const uint8_t kid[IZIN_KID_LEN],
                      char buf[IZIN_KID_HEXLEN + 1]);
 
 /* ---- Sealing and opening ---------------------------------------------- */
 
-/* Seal a permit: check it, refuse one the key may not sign (office other
- * than the key's: IZIN_EOFFICE; issued outside the key's window:
- * IZIN_EKEYWINDOW), encode, sign, and write the text form ("IZ:" and
+/* Seal a permit: check it, refuse one the key may not sign (a root key:
+ * IZIN_EROLE; office other than the key's: IZIN_EOFFICE; issued outside
+ * the key's window: IZIN_EKEYWINDOW), encode, sign, and write the text form ("IZ:" and
  * Base45, NUL-ended) into text (IZIN_TEXT_MAX + 1 bytes).  Returns the
  * text length.  On a field error *field names it. */
 int izin_seal(const izin_seckey *sk, const izin_permit *p, char *text,
@@ -282,12 +311,22 @@ int izin_trust_add(izin_trust *t, const izin_pubkey *pub);
 int izin_trust_load(izin_trust *t, const char *path, unsigned long *line,
                     char *errpath, size_t errpathlen);
 size_t izin_trust_count(const izin_trust *t);
+/* The i-th key in key-id order (for listing), NULL past the end; valid
+ * until the store next changes. */
+const izin_pubkey *izin_trust_key(const izin_trust *t, size_t i);
+/* The first key with this id and (when not NULL) office, or NULL: what a
+ * verdict such as IZIN_EWITHDRAWN was about. */
+const izin_pubkey *izin_trust_find(const izin_trust *t,
+                                   const uint8_t kid[IZIN_KID_LEN],
+                                   const char *office);
 
 /* Open a sealed payload (text, len bytes, e.g. from a QR code).  Returns
- * IZIN_OK when the seal verifies under a trusted key whose window holds
- * the permit's issue date and whose office is the permit's.  Otherwise:
- * IZIN_EFOREIGN (not ours), a decoding error (*field set), IZIN_EBADSIG,
- * IZIN_EUNKNOWNKEY, IZIN_EKEYWINDOW or IZIN_EOFFICE.  The permit and key id
+ * IZIN_OK when the seal verifies under a trusted office key whose window
+ * holds the permit's issue date and whose office is the permit's.
+ * Otherwise: IZIN_EFOREIGN (not ours), a decoding error (*field set),
+ * IZIN_EBADSIG, IZIN_EUNKNOWNKEY, IZIN_EKEYWINDOW, IZIN_EWITHDRAWN (the
+ * issue date is on or after the key's withdrawal), IZIN_EOFFICE, or
+ * IZIN_EROLE (the signing key is a root key).  The permit and key id
  * are filled in whenever the payload decodes, even when the seal fails,
  * so a caller can show what the forged card claims. */
 int izin_open(const izin_trust *t, const char *text, size_t len,
@@ -313,10 +352,63 @@ int izin_list_verify(const izin_trust *t, const char *kind, const char *text,
                      size_t len, size_t *bodylen, izin_date *date,
                      uint8_t kid[IZIN_KID_LEN]);
 
+/* ---- Trust lists ------------------------------------------------------ */
+
+/* A trust list (man/izin-trust.5) is a signed list of kind "trust",
+ * signed by the national root key (IZIN_ROLE_ROOT), whose first line is
+ *     trust-list SEQ ISSUED NEXT-UPDATE
+ * and whose other lines are office key lines (izin_pubkey_format(), with
+ * "withdrawn DATE" for a withdrawn key).  ISSUED is the signature's date;
+ * SEQ grows from one list to the next; past NEXT-UPDATE the list is
+ * stale. */
+#define IZIN_TRUST_KIND "trust"
+#define IZIN_TRUST_SEQ_MAX 4294967295UL
+#define IZIN_TRUSTLIST_MAX (1 << 20)   /* bytes */
+
+typedef struct izin_trustlist_info {
+	unsigned long seq;           /* 1 .. IZIN_TRUST_SEQ_MAX */
+	izin_date issued, next_update;
+	uint8_t root_kid[IZIN_KID_LEN];
+	size_t keys;                 /* key lines */
+} izin_trustlist_info;
+
+/* Sign a trust list of the keys of store keys (in key-id order) with the
+ * root key.  IZIN_EROLE when root is not a root key or a key in the store
+ * is one; IZIN_EDUPKEY for a key id and office twice; IZIN_ENOKEY for an
+ * empty store; IZIN_EORDER when next_update is before issued;
+ * IZIN_EINVAL for seq out of range; IZIN_EKEYWINDOW when issued is
+ * outside the root's window.  Writes the list into a new buffer (*out,
+ * *outlen; caller frees with free()). */
+int izin_trustlist_sign(const izin_seckey *root, const izin_trust *keys,
+                        unsigned long seq, izin_date issued,
+                        izin_date next_update, char **out, size_t *outlen);
+/* Verify a trust list (text, len bytes) with the root keys of roots, then
+ * add its office keys to t: all of them or, on any error, none.  Errors
+ * of izin_list_verify() for the signature (IZIN_EROLE for a list signed
+ * by an office key), IZIN_ELIST for a malformed first line, IZIN_EKEYFILE
+ * for a line that is not an office key line, IZIN_EORDER for a window
+ * that ends before it starts or a next update before the issue date,
+ * IZIN_EROLE for a root key in the list, IZIN_EDUPKEY for a key id and
+ * office listed twice, IZIN_ENOKEY for a list of no key.  *line (when
+ * not NULL) gets the line at fault, or 0.  *info (when not NULL) gets the
+ * list's numbers. */
+int izin_trustlist_load(izin_trust *t, const izin_trust *roots,
+                        const char *text, size_t len,
+                        izin_trustlist_info *info, unsigned long *line);
+/* The same without verifying the signature (to show a list): the lines
+ * are checked alike; a missing or malformed signature line is still an
+ * error. */
+int izin_trustlist_read(izin_trust *t, const char *text, size_t len,
+                        izin_trustlist_info *info, unsigned long *line);
+/* 1 when a list due for renewal on next_update is stale on day today
+ * (today is after it), else 0.  IZIN_NODATE is never stale. */
+int izin_list_stale(izin_date next_update, izin_date today);
+
 /* ---- Revocation lists ------------------------------------------------- */
 
 /* A revocation list (man/izin-revoked.5) is a signed list of kind
- * "revoked" whose lines are permit numbers, each optionally followed by
+ * "revoked" whose first line may be "next-update DATE" and whose lines
+ * are permit numbers, each optionally followed by
  * one space and a note (UTF-8, no control characters), or comments that
  * start with '#'. */
 #define IZIN_REVOKED_KIND "revoked"
@@ -337,6 +429,15 @@ void izin_revoked_free(izin_revoked *r);
  * number and note. */
 int izin_revoked_load(izin_revoked *r, const izin_trust *t, const char *text,
                       size_t len, unsigned long *line);
+/* The same, and the list's next-update date (its optional first line
+ * "next-update DATE", on or after the signing date; IZIN_NODATE when the
+ * list has none) to *next_update when not NULL. */
+int izin_revoked_load_dated(izin_revoked *r, const izin_trust *t,
+                            const char *text, size_t len,
+                            unsigned long *line, izin_date *next_update);
+/* Parse a revocation list's "next-update DATE" line (len bytes, no
+ * newline): 0 with the date, IZIN_EINVAL when the line is not one. */
+int izin_revoked_next_update(const char *line, size_t len, izin_date *out);
 /* The note of a revoked permit number ("" when it has none), or NULL
  * when the number is not revoked. */
 const char *izin_revoked_find(const izin_revoked *r, const char *permit);

@@ -24,16 +24,31 @@ int izin_sign_detached(const struct izin_seckey *sk, const char *domain,
                        size_t dlen, const uint8_t *msg, size_t len,
                        uint8_t sig[IZIN_SIG_LEN]);
 /* Try every trusted key with this key id.  IZIN_OK when one verifies the
- * signature, holds date in its window and (when office is not NULL) is
- * that office's; that key goes to *key.  Otherwise the nearest miss:
- * IZIN_EKEYWINDOW or IZIN_EOFFICE (a key verified but may not vouch for
- * this), IZIN_EBADSIG, or IZIN_EUNKNOWNKEY when no key has the id. */
+ * signature, has this role (IZIN_ROLE_*), holds date in its window and
+ * (when office is not NULL) is that office's; that key goes to *key.
+ * Otherwise the nearest miss: IZIN_EWITHDRAWN, IZIN_EKEYWINDOW or
+ * IZIN_EOFFICE (a key verified but may not vouch for this), IZIN_EROLE
+ * (a key of the other role verified), IZIN_EBADSIG, or IZIN_EUNKNOWNKEY
+ * when no key has the id. */
 struct izin_trust;
 int izin_trust_verify(const struct izin_trust *t,
                       const uint8_t kid[IZIN_KID_LEN], const char *domain,
                       size_t dlen, const uint8_t *msg, size_t len,
-                      const uint8_t sig[IZIN_SIG_LEN], izin_date date,
-                      const char *office, const izin_pubkey **key);
+                      const uint8_t sig[IZIN_SIG_LEN], int role,
+                      izin_date date, const char *office,
+                      const izin_pubkey **key);
+
+/* Split a signed list of this kind into its body (*bodylen bytes) and
+ * the signature line's date, key id and signature, without verifying:
+ * IZIN_EUNSIGNED, IZIN_ELIST or IZIN_ELISTKIND as izin_list_verify(). */
+int izin_list_split(const char *kind, const char *text, size_t len,
+                    size_t *bodylen, izin_date *date,
+                    uint8_t kid[IZIN_KID_LEN], uint8_t sig[IZIN_SIG_LEN]);
+
+/* izin_pubkey_parse(), also taking a trust list's "withdrawn DATE"
+ * marker when withdrawn is 1. */
+int izin_pubkey_parse_ext(const char *line, size_t len, int withdrawn,
+                          izin_pubkey *pub);
 
 /* Strict decoders for key material: exactly the text the encoders write
  * (lowercase hex; canonical padded Base64 of exactly n bytes), so a key

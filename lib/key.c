@@ -77,9 +77,9 @@ check_window(const char *office, izin_date from, izin_date until)
 	return IZIN_OK;
 }
 
-int
-izin_seckey_generate(const char *office, izin_date from, izin_date until,
-                     izin_seckey **out)
+static int
+generate(const char *office, izin_date from, izin_date until, int role,
+         izin_seckey **out)
 {
 	izin_seckey *sk;
 	int err;
@@ -96,8 +96,23 @@ izin_seckey_generate(const char *office, izin_date from, izin_date until,
 	strcpy(sk->pub.office, office);
 	sk->pub.valid_from = from;
 	sk->pub.valid_until = until;
+	sk->pub.role = role;
 	*out = sk;
 	return IZIN_OK;
+}
+
+int
+izin_seckey_generate(const char *office, izin_date from, izin_date until,
+                     izin_seckey **out)
+{
+	return generate(office, from, until, IZIN_ROLE_OFFICE, out);
+}
+
+int
+izin_seckey_generate_root(const char *office, izin_date from,
+                          izin_date until, izin_seckey **out)
+{
+	return generate(office, from, until, IZIN_ROLE_ROOT, out);
 }
 
 void
@@ -137,12 +152,30 @@ izin_pubkey_format(const izin_pubkey *pub, char *buf)
 	char pk[sodium_base64_ENCODED_LEN(IZIN_PK_LEN,
 	                                  sodium_base64_VARIANT_ORIGINAL)];
 
+	char gone[IZIN_DATE_LEN + 1];
+
 	izin_kid_format(pub->kid, kid);
 	izin_date_format(pub->valid_from, from);
 	izin_date_format(pub->valid_until, until);
+	if (pub->withdrawn)
+		izin_date_format(pub->valid_until + 1, gone);
 	b64(pk, sizeof pk, pub->pk, IZIN_PK_LEN);
-	return snprintf(buf, IZIN_PUBLINE_MAX, "%s %s %s %s %s\n", kid,
-	                pub->office, from, until, pk);
+	return snprintf(buf, IZIN_PUBLINE_MAX, "%s %s %s %s %s%s%s%s\n", kid,
+	                pub->office, from, until, pk,
+	                pub->role == IZIN_ROLE_ROOT ? " root" : "",
+	                pub->withdrawn ? " withdrawn " : "",
+	                pub->withdrawn ? gone : "");
+}
+
+int
+izin_pubkey_withdraw(izin_pubkey *pub, izin_date from)
+{
+	if (from == IZIN_NODATE || from <= pub->valid_from ||
+	    from > pub->valid_until + 1)
+		return IZIN_EORDER;
+	pub->valid_until = from - 1;
+	pub->withdrawn = 1;
+	return IZIN_OK;
 }
 
 /* "KID OFFICE FROM UNTIL PK" into pub: the shared part of both files. */
@@ -166,16 +199,49 @@ parse_pub_words(const char **w, const size_t *wl, izin_pubkey *pub)
 	return IZIN_OK;
 }
 
+static int
+word_is(const char *w, size_t wl, const char *s)
+{
+	return wl == strlen(s) && memcmp(w, s, wl) == 0;
+}
+
+int
+izin_pubkey_parse_ext(const char *line, size_t len, int withdrawn,
+                      izin_pubkey *pub)
+{
+	const char *w[8];
+	size_t wl[8], n;
+	izin_date gone;
+	int err;
+
+	memset(pub, 0, sizeof *pub);
+	/* The words that follow the five: "root", or (in a trust list)
+	 * "withdrawn DATE"; one spelling each. */
+	for (n = 5; n <= 7; n++)
+		if (izin_split_words(line, len, w, wl, n) == IZIN_OK)
+			break;
+	if (n > 7)
+		return IZIN_EKEYFILE;
+	if ((err = parse_pub_words(w, wl, pub)) != IZIN_OK)
+		return err;
+	if (n == 6) {
+		if (!word_is(w[5], wl[5], "root"))
+			return IZIN_EKEYFILE;
+		pub->role = IZIN_ROLE_ROOT;
+	} else if (n == 7) {
+		if (!withdrawn || !word_is(w[5], wl[5], "withdrawn") ||
+		    izin_date_parse(w[6], wl[6], &gone) ||
+		    gone != pub->valid_until + 1)
+			return IZIN_EKEYFILE;
+		pub->withdrawn = 1;
+	}
+	return IZIN_OK;
+}
+
 int
 izin_pubkey_parse(const char *line, size_t len, izin_pubkey *pub)
 {
-	const char *w[5];
-	size_t wl[5];
-
-	memset(pub, 0, sizeof *pub);
-	if (izin_split_words(line, len, w, wl, 5))
-		return IZIN_EKEYFILE;
-	return parse_pub_words(w, wl, pub);
+	return izin_pubkey_parse_ext(line, len, 0, pub);
 }
 
 /*
@@ -371,8 +437,6 @@ izin_seckey_import(const char *text, size_t len, const char *pass,
                    size_t passlen, izin_seckey **out)
 {
 	struct keytext kt;
-	const char *w[5];
-	size_t wl[5];
 	izin_seckey *sk = NULL;
 	uint8_t *key = NULL, blob[NONCE_LEN + SEED_LEN + MAC_LEN];
 	uint8_t seed[SEED_LEN], pk[IZIN_PK_LEN];
@@ -383,8 +447,7 @@ izin_seckey_import(const char *text, size_t len, const char *pass,
 		return err;
 	if ((sk = seckey_alloc()) == NULL)
 		return IZIN_ENOMEM;
-	if (izin_split_words(kt.pub, kt.publen, w, wl, 5) ||
-	    parse_pub_words(w, wl, &sk->pub)) {
+	if (izin_pubkey_parse(kt.pub, kt.publen, &sk->pub)) {
 		err = IZIN_EKEYFILE;
 		goto done;
 	}
@@ -486,8 +549,6 @@ int
 izin_seckey_load_public(const char *path, izin_pubkey *pub)
 {
 	struct keytext kt;
-	const char *w[5];
-	size_t wl[5];
 	char *buf;
 	size_t len;
 	int err;
@@ -495,8 +556,7 @@ izin_seckey_load_public(const char *path, izin_pubkey *pub)
 	if ((err = read_keyfile(path, &buf, &len)) != IZIN_OK)
 		return err;
 	if ((err = parse_keytext(buf, len, &kt)) == IZIN_OK &&
-	    (izin_split_words(kt.pub, kt.publen, w, wl, 5) ||
-	     parse_pub_words(w, wl, pub)))
+	    izin_pubkey_parse(kt.pub, kt.publen, pub))
 		err = IZIN_EKEYFILE;
 	sodium_free(buf);
 	return err;

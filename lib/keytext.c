@@ -45,3 +45,9 @@ izin_parse_kid(const char *s, size_t len, uint8_t kid[IZIN_KID_LEN])
 	return IZIN_OK;
 }
 
+
+int
+izin_kid_parse(const char *s, size_t len, uint8_t kid[IZIN_KID_LEN])
+{
+	return izin_parse_kid(s, len, kid);
+}

@@ -46,6 +46,14 @@ check_body(const char *body, size_t len)
 	return IZIN_OK;
 }
 
+/* Only the root signs trust lists, and it signs nothing else. */
+static int
+role_for(const char *kind)
+{
+	return strcmp(kind, IZIN_TRUST_KIND) == 0 ? IZIN_ROLE_ROOT
+	                                          : IZIN_ROLE_OFFICE;
+}
+
 /* kind '\n' date '\n' kid body: what the signature covers. */
 static uint8_t *
 message(const char *kind, const char *date, const uint8_t kid[IZIN_KID_LEN],
@@ -84,6 +92,8 @@ izin_list_sign(const izin_seckey *sk, const char *kind, izin_date date,
 	if ((err = check_body(body, len)) != IZIN_OK)
 		return err;
 	izin_seckey_public(sk, &pub);
+	if (pub.role != role_for(kind))
+		return IZIN_EROLE;
 	if (date < pub.valid_from || date > pub.valid_until)
 		return IZIN_EKEYWINDOW;
 	izin_date_format(date, d);
@@ -109,15 +119,12 @@ izin_list_sign(const izin_seckey *sk, const char *kind, izin_date date,
 }
 
 int
-izin_list_verify(const izin_trust *t, const char *kind, const char *text,
-                 size_t len, size_t *bodylen, izin_date *date,
-                 uint8_t kid[IZIN_KID_LEN])
+izin_list_split(const char *kind, const char *text, size_t len,
+                size_t *bodylen, izin_date *date, uint8_t kid[IZIN_KID_LEN],
+                uint8_t sig[IZIN_SIG_LEN])
 {
 	const char *line, *w[4];
-	size_t n, linelen, wl[4], mlen;
-	uint8_t k[IZIN_KID_LEN], sig[IZIN_SIG_LEN], *m;
-	const izin_pubkey *key;
-	izin_date d;
+	size_t n, linelen, wl[4];
 	int err;
 
 	/* The signature line is the last one; its newline is optional. */
@@ -137,23 +144,42 @@ izin_list_verify(const izin_trust *t, const char *kind, const char *text,
 	if (izin_split_words(line, linelen, w, wl, 4))
 		return IZIN_ELIST;
 	if (check_kind(w[0], wl[0]) ||
-	    izin_date_parse(w[1], wl[1], &d) ||
-	    izin_parse_kid(w[2], wl[2], k) ||
-	    izin_unb64(w[3], wl[3], sig, sizeof sig))
+	    izin_date_parse(w[1], wl[1], date) ||
+	    izin_parse_kid(w[2], wl[2], kid) ||
+	    izin_unb64(w[3], wl[3], sig, IZIN_SIG_LEN))
 		return IZIN_ELIST;
 	if (wl[0] != strlen(kind) || memcmp(w[0], kind, wl[0]) != 0)
 		return IZIN_ELISTKIND;
-	if ((m = message(kind, w[1], k, text, n, &mlen)) == NULL)
+	*bodylen = n;
+	return IZIN_OK;
+}
+
+int
+izin_list_verify(const izin_trust *t, const char *kind, const char *text,
+                 size_t len, size_t *bodylen, izin_date *date,
+                 uint8_t kid[IZIN_KID_LEN])
+{
+	char d[IZIN_DATE_LEN + 1];
+	size_t n, mlen;
+	uint8_t k[IZIN_KID_LEN], sig[IZIN_SIG_LEN], *m;
+	const izin_pubkey *key;
+	izin_date day;
+	int err;
+
+	if ((err = izin_list_split(kind, text, len, &n, &day, k, sig)) != 0)
+		return err;
+	izin_date_format(day, d);
+	if ((m = message(kind, d, k, text, n, &mlen)) == NULL)
 		return IZIN_ENOMEM;
 	err = izin_trust_verify(t, k, IZIN_DOMAIN_LIST, DOMAIN_LEN, m, mlen, sig,
-	                        d, NULL, &key);
+	                        role_for(kind), day, NULL, &key);
 	free(m);
 	if (err)
 		return err;
 	if (bodylen)
 		*bodylen = n;
 	if (date)
-		*date = d;
+		*date = day;
 	if (kid)
 		memcpy(kid, k, IZIN_KID_LEN);
 	return IZIN_OK;

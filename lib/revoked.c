@@ -118,18 +118,41 @@ izin_revoked_check_line(const char *line, size_t len, int *innote)
 }
 
 int
+izin_revoked_next_update(const char *line, size_t len, izin_date *out)
+{
+	static const char word[] = "next-update ";
+	size_t n = sizeof word - 1;
+
+	if (len < n || memcmp(line, word, n) != 0 ||
+	    izin_date_parse(line + n, len - n, out) != IZIN_OK)
+		return IZIN_EINVAL;
+	return IZIN_OK;
+}
+
+int
 izin_revoked_load(izin_revoked *r, const izin_trust *t, const char *text,
                   size_t len, unsigned long *line)
+{
+	return izin_revoked_load_dated(r, t, text, len, line, NULL);
+}
+
+int
+izin_revoked_load_dated(izin_revoked *r, const izin_trust *t,
+                        const char *text, size_t len, unsigned long *line,
+                        izin_date *next_update)
 {
 	izin_revoked *tmp;
 	size_t body, pos = 0;
 	unsigned long n = 0;
+	izin_date signed_on, due = IZIN_NODATE;
 	int err, innote;
 
 	if (line)
 		*line = 0;
+	if (next_update)
+		*next_update = IZIN_NODATE;
 	if ((err = izin_list_verify(t, IZIN_REVOKED_KIND, text, len, &body,
-	                            NULL, NULL)) != IZIN_OK)
+	                            &signed_on, NULL)) != IZIN_OK)
 		return err;
 	/* Parse into a fresh set first: a list is taken whole or not at all. */
 	if ((tmp = izin_revoked_new()) == NULL)
@@ -143,6 +166,16 @@ izin_revoked_load(izin_revoked *r, const izin_trust *t, const char *text,
 		pos += k + 1;
 		if (k > 0 && s[0] == '#')
 			continue;
+		/* The date a new list is due: the first line only, and not
+		 * before the list was signed. */
+		if (n == 1 && izin_revoked_next_update(s, k, &due) == IZIN_OK) {
+			if (due >= signed_on)
+				continue;
+			if (line)
+				*line = n;
+			izin_revoked_free(tmp);
+			return IZIN_ELIST;
+		}
 		if (izin_revoked_check_line(s, k, &innote) != IZIN_OK) {
 			if (line)
 				*line = n;
@@ -162,6 +195,8 @@ izin_revoked_load(izin_revoked *r, const izin_trust *t, const char *text,
 			err = add(r, tmp->e[i].permit, strlen(tmp->e[i].permit),
 			          tmp->e[i].note, strlen(tmp->e[i].note));
 	izin_revoked_free(tmp);
+	if (err == IZIN_OK && next_update)
+		*next_update = due;
 	return err;
 }
 

@@ -17,6 +17,8 @@ izin_seal_check(const izin_pubkey *pub, const izin_permit *p, int *field)
 		*field = IZIN_F_NONE;
 	if ((err = izin_permit_check(p, field)) != IZIN_OK)
 		return err;
+	if (pub->role != IZIN_ROLE_OFFICE)
+		return IZIN_EROLE;
 	if (strcmp(p->office, pub->office) != 0) {
 		if (field)
 			*field = IZIN_F_OFFICE;
@@ -79,8 +81,8 @@ izin_open(const izin_trust *t, const char *text, size_t len, izin_permit *p,
 		memcpy(kid, k, IZIN_KID_LEN);
 	err = izin_trust_verify(t, k, IZIN_DOMAIN_PERMIT, DOMAIN_LEN, buf,
 	                        n - IZIN_SIG_LEN, buf + n - IZIN_SIG_LEN,
-	                        p->issued, p->office, &key);
-	if (field && err == IZIN_EKEYWINDOW)
+	                        IZIN_ROLE_OFFICE, p->issued, p->office, &key);
+	if (field && (err == IZIN_EKEYWINDOW || err == IZIN_EWITHDRAWN))
 		*field = IZIN_F_ISSUED;
 	if (field && err == IZIN_EOFFICE)
 		*field = IZIN_F_OFFICE;

@@ -77,6 +77,21 @@ int izin_read_stream(FILE *fp, size_t max, char **out, size_t *len);
  * status 2 and a message naming the file when the key cannot be loaded. */
 izin_seckey *izin_load_seckey(const char *keyfile, const char *passfile);
 
+/* ---- Trust-list state (tool_trust.c) ---------------------------------- */
+
+/* Rollback protection: the state folder dir keeps, per root key id, the
+ * highest sequence number accepted and a BLAKE2b hash of that list, in a
+ * file dir/trust-KID.  Check a verified list against it: IZIN_OK for a
+ * newer list or the same one again, IZIN_EROLLBACK for an older one,
+ * IZIN_ESEQ for the same number with other text (the number held goes to
+ * *held, 0 when none); IZIN_ELIST for a malformed state file. */
+int izin_trust_state_check(const char *dir, const izin_trustlist_info *info,
+                           const char *text, size_t len,
+                           unsigned long *held);
+/* Record a list as accepted (atomically, mode 0644). */
+int izin_trust_state_save(const char *dir, const izin_trustlist_info *info,
+                          const char *text, size_t len);
+
 /* ---- Ordered worker pool (tool_pool.c) --------------------------------- */
 
 /* Jobs in, results out in input order: work() runs each job on one of N

@@ -40,9 +40,29 @@ izin_trust_count(const izin_trust *t)
 	return t->n;
 }
 
+/* Index of the first key whose id is not below kid: the keys are kept
+ * sorted by id so that a scan finds its key in a few steps among the
+ * hundreds of a national list. */
+static size_t
+lower_bound(const izin_trust *t, const uint8_t kid[IZIN_KID_LEN])
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (memcmp(t->keys[mid].kid, kid, IZIN_KID_LEN) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 int
 izin_trust_add(izin_trust *t, const izin_pubkey *pub)
 {
+	size_t i;
+
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 8;
 		izin_pubkey *k = realloc(t->keys, cap * sizeof *k);
@@ -50,8 +70,32 @@ izin_trust_add(izin_trust *t, const izin_pubkey *pub)
 			return IZIN_ENOMEM;
 		t->keys = k, t->cap = cap;
 	}
-	t->keys[t->n++] = *pub;
+	/* After the keys of the same id: those keep the order they came
+	 * in, which verification walks. */
+	i = lower_bound(t, pub->kid);
+	while (i < t->n && memcmp(t->keys[i].kid, pub->kid, IZIN_KID_LEN) == 0)
+		i++;
+	memmove(&t->keys[i + 1], &t->keys[i], (t->n - i) * sizeof *t->keys);
+	t->keys[i] = *pub;
+	t->n++;
 	return IZIN_OK;
+}
+
+const izin_pubkey *
+izin_trust_key(const izin_trust *t, size_t i)
+{
+	return i < t->n ? &t->keys[i] : NULL;
+}
+
+const izin_pubkey *
+izin_trust_find(const izin_trust *t, const uint8_t kid[IZIN_KID_LEN],
+                const char *office)
+{
+	for (size_t i = lower_bound(t, kid); i < t->n &&
+	     memcmp(t->keys[i].kid, kid, IZIN_KID_LEN) == 0; i++)
+		if (office == NULL || strcmp(t->keys[i].office, office) == 0)
+			return &t->keys[i];
+	return NULL;
 }
 
 /* One .pub file: key lines, blank lines and '#' comments. */
@@ -178,8 +222,9 @@ izin_trust_load(izin_trust *t, const char *path, unsigned long *line,
 int
 izin_trust_verify(const izin_trust *t, const uint8_t kid[IZIN_KID_LEN],
                   const char *domain, size_t dlen, const uint8_t *msg,
-                  size_t len, const uint8_t sig[IZIN_SIG_LEN], izin_date date,
-                  const char *office, const izin_pubkey **key)
+                  size_t len, const uint8_t sig[IZIN_SIG_LEN], int role,
+                  izin_date date, const char *office,
+                  const izin_pubkey **key)
 {
 	uint8_t stack[512], *m = stack;
 	int err = IZIN_EUNKNOWNKEY;
@@ -191,19 +236,24 @@ izin_trust_verify(const izin_trust *t, const uint8_t kid[IZIN_KID_LEN],
 		memcpy(m + dlen, msg, len);
 	/* The same key may stand twice (a renewed window, say): go on past
 	 * a key that verifies but may not vouch, to one that may. */
-	for (size_t i = 0; i < t->n && err != IZIN_OK; i++) {
+	for (size_t i = lower_bound(t, kid); i < t->n && err != IZIN_OK &&
+	     memcmp(t->keys[i].kid, kid, IZIN_KID_LEN) == 0; i++) {
 		const izin_pubkey *k = &t->keys[i];
-		if (memcmp(k->kid, kid, IZIN_KID_LEN) != 0)
-			continue;
 		if (crypto_sign_verify_detached(sig, m, dlen + len, k->pk) != 0) {
 			if (err == IZIN_EUNKNOWNKEY)
 				err = IZIN_EBADSIG;
 			continue;
 		}
-		if (date < k->valid_from || date > k->valid_until) {
-			err = IZIN_EKEYWINDOW;
+		if (k->role != role) {
+			if (err == IZIN_EUNKNOWNKEY || err == IZIN_EBADSIG)
+				err = IZIN_EROLE;
+		} else if (k->withdrawn && date > k->valid_until) {
+			err = IZIN_EWITHDRAWN;
+		} else if (date < k->valid_from || date > k->valid_until) {
+			if (err != IZIN_EWITHDRAWN)
+				err = IZIN_EKEYWINDOW;
 		} else if (office && strcmp(office, k->office) != 0) {
-			if (err != IZIN_EKEYWINDOW)
+			if (err != IZIN_EKEYWINDOW && err != IZIN_EWITHDRAWN)
 				err = IZIN_EOFFICE;
 		} else {
 			*key = k;

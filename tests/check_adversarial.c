@@ -564,9 +564,12 @@ START_TEST(revocation_list_forged)
 	                                &len), 0);
 	ck_assert_int_eq(load_list(list, &count), IZIN_EUNKNOWNKEY);
 	free(list);
-	/* Signed by the office, but as another kind of list. */
+	/* Signed by the office, but as another kind of list; a trust list
+	 * it may not sign at all. */
 	ck_assert_int_eq(izin_list_sign(sk, "trust", ymd(2026, 11, 22), "A1\n",
-	                                3, &list, &len), 0);
+	                                3, &list, &len), IZIN_EROLE);
+	ck_assert_int_eq(izin_list_sign(sk, "notice", ymd(2026, 11, 22),
+	                                "A1\n", 3, &list, &len), 0);
 	ck_assert_int_eq(load_list(list, &count), IZIN_ELISTKIND);
 	ck_assert_uint_eq(count, 0);
 	free(list);

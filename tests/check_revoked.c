@@ -145,6 +145,8 @@ START_TEST(other_kind)
 	izin_revoked *r = izin_revoked_new();
 
 	ck_assert_int_eq(izin_list_sign(sk, "trust", ymd(2026, 11, 22),
+	                                "A1\n", 3, &text, &len), IZIN_EROLE);
+	ck_assert_int_eq(izin_list_sign(sk, "notice", ymd(2026, 11, 22),
 	                                "A1\n", 3, &text, &len), 0);
 	ck_assert_int_eq(izin_revoked_load(r, trust, text, len, NULL),
 	                 IZIN_ELISTKIND);
