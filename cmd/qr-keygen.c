@@ -1,6 +1,7 @@
 /*
- * qr-keygen - make an issuing office's Ed25519 key pair: NAME.key (secret,
- * encrypted, mode 0600) and NAME.pub (a trust-store line).
+ * qr-keygen - make an issuing office's (or the national root's) Ed25519
+ * key pair: NAME.key (secret, encrypted, mode 0600) and NAME.pub (a
+ * trust-store line).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,18 +13,19 @@
 #include "izin.h"
 #include "tool.h"
 
-enum { OPT_OFFICE = 256, OPT_FROM, OPT_UNTIL, OPT_PASSFILE, OPT_NOPASS };
+enum { OPT_OFFICE = 256, OPT_ROOT, OPT_FROM, OPT_UNTIL, OPT_PASSFILE, OPT_NOPASS };
 
 static const char synopsis[] =
-	"usage: qr-keygen -o name --office code [--valid-from date]\n"
+	"usage: qr-keygen -o name --office code [--root] [--valid-from date]\n"
 	"                 [--valid-until date] [--passphrase-file file |\n"
 	"                 --no-passphrase] [-f]\n";
 
 static const char help_text[] = "\n"
 	"Write name.key (secret, encrypted, mode 0600) and name.pub (its\n"
-	"trust-store line) for an issuing office.\n\n"
+	"trust-store line) for an issuing office, or for the national root.\n\n"
 	"  -o, --output name          base name of the two files\n"
 	"      --office code          issuing office code (A-Z 0-9 -)\n"
+	"      --root                 a root key: signs trust lists only\n"
 	"      --valid-from date      first issue date the key may sign\n"
 	"                             (YYYY-MM-DD, default today)\n"
 	"      --valid-until date     last issue date the key may sign\n"
@@ -50,6 +52,7 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "office", required_argument, NULL, OPT_OFFICE },
+		{ "root", no_argument, NULL, OPT_ROOT },
 		{ "valid-from", required_argument, NULL, OPT_FROM },
 		{ "valid-until", required_argument, NULL, OPT_UNTIL },
 		{ "passphrase-file", required_argument, NULL, OPT_PASSFILE },
@@ -61,7 +64,7 @@ main(int argc, char *argv[])
 	};
 	const char *name = NULL, *office = NULL, *passfile = NULL;
 	izin_date from = IZIN_NODATE, until = IZIN_NODATE;
-	int nopass = 0, force = 0, c, err;
+	int nopass = 0, force = 0, root = 0, c, err;
 	char keypath[4096], pubpath[4096], publine[IZIN_PUBLINE_MAX];
 	char *pass = NULL, *text = NULL;
 	size_t passlen = 0, textlen;
@@ -73,6 +76,7 @@ main(int argc, char *argv[])
 		switch (c) {
 		case 'o': name = optarg; break;
 		case OPT_OFFICE: office = optarg; break;
+		case OPT_ROOT: root = 1; break;
 		case OPT_FROM: from = date_arg("--valid-from", optarg); break;
 		case OPT_UNTIL: until = date_arg("--valid-until", optarg); break;
 		case OPT_PASSFILE: passfile = optarg; break;
@@ -113,7 +117,8 @@ main(int argc, char *argv[])
 	}
 	if (izin_init() != IZIN_OK)
 		izin_errx(2, "%s", izin_strerror(IZIN_ECRYPTO));
-	if (izin_seckey_generate(office, from, until, &sk) != IZIN_OK)
+	if ((root ? izin_seckey_generate_root(office, from, until, &sk)
+	          : izin_seckey_generate(office, from, until, &sk)) != IZIN_OK)
 		izin_errx(2, "--office: invalid office code '%s' (A-Z 0-9 -, "
 		          "at most %d)", office, IZIN_OFFICE_MAX);
 

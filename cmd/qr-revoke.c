@@ -13,11 +13,11 @@
 
 #define LIST_MAX (64 << 20)
 
-enum { OPT_PASSFILE = 256, OPT_DATE };
+enum { OPT_PASSFILE = 256, OPT_DATE, OPT_NEXT };
 
 static const char synopsis[] =
 	"usage: qr-revoke -k key [--passphrase-file file] [--date date]\n"
-	"                 [-o file] [-f] [file]\n";
+	"                 [--next-update date] [-o file] [-f] [file]\n";
 
 static const char help_text[] = "\n"
 	"Sign a revocation list: read permit numbers (one per line, each\n"
@@ -26,6 +26,8 @@ static const char help_text[] = "\n"
 	"  -k, --key file             the office's secret key (qr-keygen)\n"
 	"      --passphrase-file file read the key's passphrase from a file\n"
 	"      --date date            signing date (default today)\n"
+	"      --next-update date     when the next list is due (readers\n"
+	"                             warn after it)\n"
 	"  -o, --output file          write the list here (default stdout)\n"
 	"  -f, --force                overwrite an existing output file\n"
 	"  -h, --help                 show this help\n"
@@ -38,6 +40,7 @@ main(int argc, char *argv[])
 		{ "key", required_argument, NULL, 'k' },
 		{ "passphrase-file", required_argument, NULL, OPT_PASSFILE },
 		{ "date", required_argument, NULL, OPT_DATE },
+		{ "next-update", required_argument, NULL, OPT_NEXT },
 		{ "output", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
@@ -46,7 +49,7 @@ main(int argc, char *argv[])
 	};
 	const char *keyfile = NULL, *passfile = NULL, *output = NULL;
 	const char *input = "-";
-	izin_date date = IZIN_NODATE;
+	izin_date date = IZIN_NODATE, next = IZIN_NODATE;
 	int force = 0, c, err, bad = 0;
 	char *text, *out;
 	size_t len, outlen, pos;
@@ -63,6 +66,11 @@ main(int argc, char *argv[])
 			if (izin_date_parse(optarg, strlen(optarg), &date))
 				izin_errx(2, "--date: invalid date '%s'", optarg);
 			break;
+		case OPT_NEXT:
+			if (izin_date_parse(optarg, strlen(optarg), &next))
+				izin_errx(2, "--next-update: invalid date '%s'",
+				          optarg);
+			break;
 		case 'o': output = optarg; break;
 		case 'f': force = 1; break;
 		case 'h': izin_help(synopsis, help_text);
@@ -78,6 +86,8 @@ main(int argc, char *argv[])
 		izin_errx(2, "missing -k key");
 	if (date == IZIN_NODATE)
 		date = izin_today();
+	if (next != IZIN_NODATE && next < date)
+		izin_errx(2, "--next-update is before the signing date");
 
 	if (strcmp(input, "-") != 0 && (fp = fopen(input, "rb")) == NULL)
 		izin_errx(2, "%s: %s", input, strerror(errno));
@@ -110,6 +120,22 @@ main(int argc, char *argv[])
 	if (bad) {
 		free(text);
 		return 1;
+	}
+	if (next != IZIN_NODATE) {
+		/* The due date leads the list, where readers look for it. */
+		char head[sizeof "next-update YYYY-MM-DD\n"], *nt;
+		size_t hl;
+		izin_date_format(next, head + sizeof "next-update " - 1);
+		memcpy(head, "next-update ", sizeof "next-update " - 1);
+		hl = sizeof head - 1;
+		head[hl - 1] = '\n';
+		if ((nt = malloc(hl + len + 1)) == NULL)
+			izin_errx(2, "out of memory");
+		memcpy(nt, head, hl);
+		memcpy(nt + hl, text, len);
+		free(text);
+		text = nt;
+		len += hl;
 	}
 
 	if (izin_init() != IZIN_OK)

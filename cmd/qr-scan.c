@@ -23,7 +23,10 @@ static const char *const status_names[] = {
 	"MALFORMED", "FOREIGN", "NO_CODE", "UNREADABLE"
 };
 
-enum { OPT_JSON = 256, OPT_CSV, OPT_RAW };
+enum {
+	OPT_ROOT = 256, OPT_STATE, OPT_ALLOW_STALE, OPT_ON, OPT_JSON, OPT_CSV,
+	OPT_RAW
+};
 
 struct result {
 	int status;
@@ -50,18 +53,27 @@ struct ctx {
 	izin_writer *w;                   /* the output, on the main thread */
 	izin_record *rec;
 	int flagged;
+	char stale[160];                  /* each VALID verdict's warning */
 };
 
 static const char synopsis[] =
-	"usage: qr-scan -T trust [-R revoked] [--json | --csv] [-j jobs]\n"
-	"               file ...\n"
+	"usage: qr-scan -T trust [--root root.pub] [--trust-state dir]\n"
+	"               [-R revoked] [--allow-stale] [--on date]\n"
+	"               [--json | --csv] [-j jobs] file ...\n"
 	"       qr-scan --raw [-j jobs] file ...\n";
 
 static const char help_text[] = "\n"
 	"Find the QR codes in images (PNG, JPEG, PNM; - is standard input),\n"
 	"open each permit's seal and print one record per code.\n\n"
-	"  -T, --trust path       trusted office keys: a .pub file or a folder\n"
+	"  -T, --trust path       trusted office keys: a signed trust list\n"
+	"                         (with --root), or a .pub file or a folder\n"
+	"      --root file        the national root's public key (.pub)\n"
+	"      --trust-state dir  keep the newest trust list's number here and\n"
+	"                         refuse an older list\n"
 	"  -R, --revoked file     a signed revocation list (repeatable)\n"
+	"      --allow-stale      a list past its next update: warn, exit 0\n"
+	"      --on date          the day to judge lists' freshness (default\n"
+	"                         today)\n"
 	"      --json             records as JSON Lines\n"
 	"      --csv              records as CSV for a spreadsheet\n"
 	"      --raw              print each code's text alone, unverified\n"
@@ -91,7 +103,8 @@ judge(const struct ctx *c, struct result *r)
 	err = izin_open(c->trust, r->text, r->len, &r->p, r->kid, &field);
 	r->decoded = err == IZIN_OK || err == IZIN_EBADSIG ||
 	             err == IZIN_EUNKNOWNKEY || err == IZIN_EKEYWINDOW ||
-	             err == IZIN_EOFFICE;
+	             err == IZIN_EOFFICE || err == IZIN_EWITHDRAWN ||
+	             err == IZIN_EROLE;
 	switch (err) {
 	case IZIN_OK: {
 		const char *note = c->revoked ?
@@ -99,8 +112,25 @@ judge(const struct ctx *c, struct result *r)
 		r->status = note ? S_REVOKED : S_VALID;
 		if (note)
 			snprintf(r->detail, sizeof r->detail, "%s", note);
+		else
+			snprintf(r->detail, sizeof r->detail, "%s", c->stale);
 		break;
 	}
+	case IZIN_EWITHDRAWN: {
+		const izin_pubkey *k = izin_trust_find(c->trust, r->kid,
+		                                       r->p.office);
+		char d[IZIN_DATE_LEN + 1] = "";
+		if (k)
+			izin_date_format(k->valid_until + 1, d);
+		r->status = S_KEY_NOT_VALID;
+		snprintf(r->detail, sizeof r->detail, "key withdrawn from %s", d);
+		break;
+	}
+	case IZIN_EROLE:
+		r->status = S_KEY_NOT_VALID;
+		snprintf(r->detail, sizeof r->detail, "sealed with a root key, "
+		         "which may not seal a permit");
+		break;
 	case IZIN_EBADSIG: r->status = S_BAD_SIGNATURE; break;
 	case IZIN_EUNKNOWNKEY: r->status = S_UNKNOWN_KEY; break;
 	case IZIN_EKEYWINDOW:
@@ -279,31 +309,123 @@ load_trust(izin_trust *t, const char *path)
 		izin_errx(2, "%s: %s", where, izin_strerror(err));
 }
 
-static void
-load_revoked(izin_revoked *rv, const izin_trust *t, const char *path)
+/* A whole file of at most max bytes, in a new buffer. */
+static char *
+slurp(const char *path, size_t max, size_t *len)
 {
 	FILE *fp = fopen(path, "rb");
 	char *buf;
-	size_t len;
-	unsigned long line;
 	int err;
 
 	if (fp == NULL)
 		izin_errx(2, "%s: %s", path, strerror(errno));
-	if ((err = izin_read_stream(fp, STDIN_MAX, &buf, &len)) == IZIN_ENOMEM)
+	if ((err = izin_read_stream(fp, max, &buf, len)) == IZIN_ENOMEM)
 		izin_errx(2, "out of memory");
 	if (err == IZIN_ELENGTH)
 		izin_errx(2, "%s: too large", path);
 	if (err)
 		izin_errx(2, "%s: %s", path, strerror(errno));
 	fclose(fp);
-	err = izin_revoked_load(rv, t, buf, len, &line);
+	return buf;
+}
+
+/* Add a stale list's warning to what VALID verdicts say. */
+static void
+note_stale(struct ctx *c, const char *path, const char *what, izin_date due)
+{
+	char d[IZIN_DATE_LEN + 1];
+	size_t n = strlen(c->stale);
+
+	izin_date_format(due, d);
+	izin_warnx("%s: %s stale since %s (a newer list was due)", path, what,
+	           d);
+	snprintf(c->stale + n, sizeof c->stale - n, "%s%s stale since %s",
+	         n ? "; " : "", what, d);
+}
+
+/* A signed trust list: verified with the root whole, or refused. */
+static void
+load_trustlist(struct ctx *c, izin_trust *t, const char *path,
+               const char *rootpath, const char *statedir, izin_date today)
+{
+	izin_trust *roots = izin_trust_new();
+	izin_trustlist_info info;
+	unsigned long line, held;
+	size_t len;
+	char *text;
+	int err;
+
+	if (roots == NULL)
+		izin_errx(2, "out of memory");
+	load_trust(roots, rootpath);
+	text = slurp(path, IZIN_TRUSTLIST_MAX, &len);
+	err = izin_trustlist_load(t, roots, text, len, &info, &line);
+	izin_trust_free(roots);
+	if (err && line)
+		izin_errx(2, "%s:%lu: trust list refused: %s", path, line,
+		          izin_strerror(err));
+	if (err)
+		izin_errx(2, "%s: trust list refused: %s", path,
+		          izin_strerror(err));
+	if (statedir) {
+		err = izin_trust_state_check(statedir, &info, text, len, &held);
+		if (err == IZIN_EROLLBACK)
+			izin_errx(2, "%s: trust list %lu is older than list %lu "
+			          "already accepted: rollback refused", path,
+			          info.seq, held);
+		if (err == IZIN_ESEQ)
+			izin_errx(2, "%s: trust list %lu differs from the list "
+			          "%lu already accepted: refused", path, info.seq,
+			          held);
+		if (err)
+			izin_errx(2, "%s: trust state: %s", statedir,
+			          err == IZIN_EIO ? strerror(errno) :
+			          "malformed state file");
+		if (info.seq > held &&
+		    izin_trust_state_save(statedir, &info, text, len) != IZIN_OK)
+			izin_errx(2, "%s: cannot record the trust list: %s",
+			          statedir, strerror(errno));
+	}
+	free(text);
+	if (izin_list_stale(info.next_update, today))
+		note_stale(c, path, "trust list", info.next_update);
+}
+
+/* 1 when the file's first line says it is a signed trust list. */
+static int
+is_trustlist(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	char head[16] = "";
+
+	if (fp == NULL)
+		return 0;
+	if (fgets(head, sizeof head, fp) == NULL)
+		head[0] = '\0';
+	fclose(fp);
+	return strncmp(head, "trust-list ", 11) == 0;
+}
+
+static void
+load_revoked(struct ctx *c, izin_revoked *rv, const izin_trust *t,
+             const char *path, izin_date today)
+{
+	char *buf;
+	size_t len;
+	unsigned long line;
+	izin_date due;
+	int err;
+
+	buf = slurp(path, STDIN_MAX, &len);
+	err = izin_revoked_load_dated(rv, t, buf, len, &line, &due);
 	free(buf);
 	if (err && line)
 		izin_errx(2, "%s:%lu: not a permit number and note", path, line);
 	if (err)
 		izin_errx(2, "%s: revocation list refused: %s", path,
 		          izin_strerror(err));
+	if (izin_list_stale(due, today))
+		note_stale(c, path, "revocation list", due);
 }
 
 static unsigned char *
@@ -326,7 +448,11 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "trust", required_argument, NULL, 'T' },
+		{ "root", required_argument, NULL, OPT_ROOT },
+		{ "trust-state", required_argument, NULL, OPT_STATE },
 		{ "revoked", required_argument, NULL, 'R' },
+		{ "allow-stale", no_argument, NULL, OPT_ALLOW_STALE },
+		{ "on", required_argument, NULL, OPT_ON },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "csv", no_argument, NULL, OPT_CSV },
 		{ "raw", no_argument, NULL, OPT_RAW },
@@ -336,7 +462,10 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ctx c = { 0 };
-	const char *trustpath = NULL, *revpaths[16];
+	const char *trustpath = NULL, *revpaths[16], *rootpath = NULL;
+	const char *statedir = NULL;
+	izin_date today = IZIN_NODATE;
+	int allow_stale = 0;
 	int nrev = 0, json = 0, csv = 0, jobs = 0, nstdin = 0, ch;
 	struct item *items;
 	size_t nitems;
@@ -354,10 +483,21 @@ main(int argc, char *argv[])
 				izin_errx(2, "-T given twice");
 			trustpath = optarg;
 			break;
+		case OPT_ROOT:
+			if (rootpath)
+				izin_errx(2, "--root given twice");
+			rootpath = optarg;
+			break;
+		case OPT_STATE: statedir = optarg; break;
 		case 'R':
 			if (nrev == 16)
 				izin_errx(2, "at most 16 revocation lists");
 			revpaths[nrev++] = optarg;
+			break;
+		case OPT_ALLOW_STALE: allow_stale = 1; break;
+		case OPT_ON:
+			if (izin_date_parse(optarg, strlen(optarg), &today))
+				izin_errx(2, "--on: invalid date '%s'", optarg);
 			break;
 		case OPT_JSON: json = 1; break;
 		case OPT_CSV: csv = 1; break;
@@ -374,9 +514,13 @@ main(int argc, char *argv[])
 		izin_errx(2, "--json and --csv contradict");
 	if (optind == argc)
 		izin_usage(synopsis);
-	if (c.raw && (trustpath || nrev || json || csv))
+	if (c.raw && (trustpath || nrev || json || csv || rootpath ||
+	              statedir || allow_stale || today != IZIN_NODATE))
 		izin_errx(2, "--raw prints codes unverified: no -T, -R, --json "
 		          "or --csv");
+	if (statedir && rootpath == NULL)
+		izin_errx(2, "--trust-state keeps signed trust lists: give "
+		          "--root");
 	if (!c.raw && trustpath == NULL)
 		izin_errx(2, "missing -T trust (or --raw for unverified text)");
 	if (jobs == 0) {
@@ -389,9 +533,18 @@ main(int argc, char *argv[])
 		if ((trust = izin_trust_new()) == NULL ||
 		    (revoked = izin_revoked_new()) == NULL)
 			izin_errx(2, "out of memory");
-		load_trust(trust, trustpath);
+		if (today == IZIN_NODATE)
+			today = izin_today();
+		if (rootpath)
+			load_trustlist(&c, trust, trustpath, rootpath, statedir,
+			               today);
+		else if (is_trustlist(trustpath))
+			izin_errx(2, "%s: a signed trust list: give --root "
+			          "root.pub to check its signature", trustpath);
+		else
+			load_trust(trust, trustpath);
 		for (int i = 0; i < nrev; i++)
-			load_revoked(revoked, trust, revpaths[i]);
+			load_revoked(&c, revoked, trust, revpaths[i], today);
 		const char *cols[3 + IZIN_F_COUNT + 2] = { "source", "status",
 		                                           "detail" };
 		size_t ncols = 3;
@@ -445,5 +598,5 @@ main(int argc, char *argv[])
 		izin_warn("stdout");
 		return 2;
 	}
-	return c.flagged ? 1 : 0;
+	return c.flagged || (c.stale[0] && !allow_stale) ? 1 : 0;
 }
