@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include <qrencode.h>
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include "check_util.h"
@@ -574,6 +575,177 @@ START_TEST(revocation_list_forged)
 	ck_assert_uint_eq(count, 0);
 	free(list);
 	izin_seckey_free(other);
+}
+END_TEST
+
+/* A root key, and a trust store of it as --root gives one. */
+static izin_seckey *
+make_root(izin_trust **roots)
+{
+	izin_seckey *root;
+	izin_pubkey rp;
+
+	ck_assert_int_eq(izin_seckey_generate_root("DITJENIM", ymd(2020, 1, 1),
+	                                           ymd(2099, 12, 31), &root), 0);
+	rp = pub_of(root);
+	*roots = trust_with(&rp);
+	return root;
+}
+
+/* A signed list of this kind over body, signed directly with k whatever
+ * its role: what a forger holding k writes, bypassing izin_list_sign's
+ * refusal. */
+static char *
+forge_list(const izin_seckey *k, const char *kind, const char *body,
+           size_t *len)
+{
+	izin_pubkey kp = pub_of(k);
+	char kid[IZIN_KID_HEXLEN + 1], sigb[100], *out;
+	size_t klen = strlen(kind), blen = strlen(body), n = 0;
+	uint8_t m[2048], sig[IZIN_SIG_LEN];
+
+	memcpy(m, kind, klen), n += klen, m[n++] = '\n';
+	memcpy(m + n, "2026-06-01\n", 11), n += 11;
+	memcpy(m + n, kp.kid, IZIN_KID_LEN), n += IZIN_KID_LEN;
+	memcpy(m + n, body, blen), n += blen;
+	ck_assert_int_eq(izin_sign_detached(k, IZIN_DOMAIN_LIST, DOMAIN_LIST_LEN,
+	                                    m, n, sig), 0);
+	izin_kid_format(kp.kid, kid);
+	sodium_bin2base64(sigb, sizeof sigb, sig, sizeof sig,
+	                  sodium_base64_VARIANT_ORIGINAL);
+	ck_assert_int_ne(asprintf(&out, "%ssignature %s 2026-06-01 %s %s\n", body,
+	                          kind, kid, sigb), -1);
+	*len = strlen(out);
+	return out;
+}
+
+START_TEST(stolen_office_key_signs_trust_list)
+{
+	izin_pubkey op = pub_of(sk);
+	izin_trust *asroot = trust_with(&op), *t = izin_trust_new();
+	char line[IZIN_PUBLINE_MAX], body[256], *list;
+	size_t len;
+	unsigned long at;
+
+	/* The library will not sign it... */
+	ck_assert_int_eq(izin_trustlist_sign(sk, trust, 1, ymd(2026, 6, 1),
+	                                     ymd(2027, 1, 1), &list, &len),
+	                 IZIN_EROLE);
+	/* ...and a list signed by hand with the office key is refused even
+	 * by a verifier that was handed the office key as its root. */
+	izin_pubkey_format(&op, line);
+	snprintf(body, sizeof body, "trust-list 9 2026-06-01 2027-01-31\n%s",
+	         line);
+	list = forge_list(sk, IZIN_TRUST_KIND, body, &len);
+	ck_assert_int_eq(izin_trustlist_load(t, asroot, list, len, NULL, &at),
+	                 IZIN_EROLE);
+	ck_assert_uint_eq(izin_trust_count(t), 0);
+	free(list);
+	izin_trust_free(asroot);
+	izin_trust_free(t);
+}
+END_TEST
+
+START_TEST(root_key_seals_permit)
+{
+	izin_trust *roots;
+	izin_seckey *root = make_root(&roots);
+	izin_pubkey rp = pub_of(root);
+	izin_permit p;
+	uint8_t body[IZIN_BODY_MAX], sig[IZIN_SIG_LEN];
+	char text[FORGED_TEXT];
+	int n, field;
+
+	fill_permit(&p, "DITJENIM");
+	ck_assert_int_eq(izin_seal(root, &p, text, &field), IZIN_EROLE);
+	/* Signed by hand, and opened where root.pub sits among the office
+	 * keys: never VALID. */
+	n = izin_permit_encode(&p, rp.kid, body);
+	ck_assert_int_gt(n, 0);
+	sign_body(root, body, (size_t)n, sig);
+	text_of(body, (size_t)n, sig, text);
+	ck_assert_int_eq(open_with(roots, text, NULL, &field), IZIN_EROLE);
+	/* Nor does a root sign a revocation list. */
+	{
+		izin_revoked *r = izin_revoked_new();
+		char *list;
+		size_t len;
+		ck_assert_int_eq(izin_list_sign(root, IZIN_REVOKED_KIND,
+		                                ymd(2026, 6, 1), "A1\n", 3,
+		                                &list, &len), IZIN_EROLE);
+		list = forge_list(root, IZIN_REVOKED_KIND, "A1\n", &len);
+		ck_assert_int_eq(izin_revoked_load(r, roots, list, len, NULL),
+		                 IZIN_EROLE);
+		ck_assert_uint_eq(izin_revoked_count(r), 0);
+		free(list);
+		izin_revoked_free(r);
+	}
+	izin_seckey_free(root);
+	izin_trust_free(roots);
+}
+END_TEST
+
+START_TEST(withdrawal_undone_or_rolled_back)
+{
+	izin_trust *roots, *t = izin_trust_new(), *keys, *scratch;
+	izin_seckey *root = make_root(&roots);
+	izin_pubkey op = pub_of(sk), wp = op;
+	char path[64];
+	izin_trustlist_info i7, i8;
+	char *l7, *l8, *undone, *at, dir[] = "/tmp/izin-adv-state.XXXXXX";
+	char card[IZIN_TEXT_MAX + 1];
+	size_t n7, n8;
+	unsigned long held;
+	izin_permit p;
+	int field;
+
+	keys = trust_with(&op);
+	ck_assert_int_eq(izin_trustlist_sign(root, keys, 7, ymd(2026, 6, 1),
+	                                     ymd(2027, 1, 31), &l7, &n7), 0);
+	izin_trust_free(keys);
+	ck_assert_int_eq(izin_pubkey_withdraw(&wp, ymd(2026, 9, 15)), 0);
+	keys = trust_with(&wp);
+	ck_assert_int_eq(izin_trustlist_sign(root, keys, 8, ymd(2026, 9, 20),
+	                                     ymd(2027, 1, 31), &l8, &n8), 0);
+	izin_trust_free(keys);
+	ck_assert_int_eq(izin_trustlist_load(t, roots, l8, n8, &i8, NULL), 0);
+	/* The thief's card, dated after the theft. */
+	fill_permit(&p, op.office);
+	ck_assert_int_eq(izin_permit_set(&p, IZIN_F_ISSUED, "2026-10-01", 10), 0);
+	ck_assert_int_eq(izin_permit_set(&p, IZIN_F_VALID_FROM, "2026-10-01",
+	                                 10), 0);
+	ck_assert_int_gt(izin_seal(sk, &p, card, &field), 0);
+	ck_assert_int_eq(open_with(t, card, NULL, &field), IZIN_EWITHDRAWN);
+	ck_assert_int_eq(field, IZIN_F_ISSUED);
+	/* The withdrawal edited out of list 8: the signature breaks. */
+	undone = strdup(l8);
+	at = strstr(undone, " withdrawn 2026-09-15");
+	ck_assert_ptr_nonnull(at);
+	memmove(at, at + 21, strlen(at + 21) + 1);
+	scratch = izin_trust_new();
+	ck_assert_int_eq(izin_trustlist_load(scratch, roots, undone,
+	                                     strlen(undone), NULL, NULL),
+	                 IZIN_EBADSIG);
+	ck_assert_uint_eq(izin_trust_count(scratch), 0);
+	/* List 7, genuine but older, once list 8 was accepted. */
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(izin_trust_state_save(dir, &i8, l8, n8), 0);
+	ck_assert_int_eq(izin_trustlist_load(scratch, roots, l7, n7, &i7, NULL),
+	                 0);
+	ck_assert_int_eq(izin_trust_state_check(dir, &i7, l7, n7, &held),
+	                 IZIN_EROLLBACK);
+	ck_assert_uint_eq(held, 8);
+	snprintf(path, sizeof path, "%s/trust-", dir);
+	izin_kid_format(i8.root_kid, path + strlen(path));
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+	izin_trust_free(scratch);
+	free(undone);
+	free(l7);
+	free(l8);
+	izin_trust_free(t);
+	izin_trust_free(roots);
+	izin_seckey_free(root);
 }
 END_TEST
 
@@ -1760,6 +1932,9 @@ adversarial_suite(void)
 	tcase_add_test(tc, revoked_permit);
 	tcase_add_test(tc, revocation_list_line_removed);
 	tcase_add_test(tc, revocation_list_forged);
+	tcase_add_test(tc, stolen_office_key_signs_trust_list);
+	tcase_add_test(tc, root_key_seals_permit);
+	tcase_add_test(tc, withdrawal_undone_or_rolled_back);
 	tcase_add_test(tc, version_byte_downgraded);
 	tcase_add_test(tc, field_max_length_plus_one);
 	suite_add_tcase(s, tc);
