@@ -374,7 +374,8 @@ typedef struct izin_trustlist_info {
 
 /* Sign a trust list of the keys of store keys (in key-id order) with the
  * root key.  IZIN_EROLE when root is not a root key or a key in the store
- * is one; IZIN_EDUPKEY for a key id and office twice; IZIN_ENOKEY for an
+ * is one; IZIN_EKEYFILE for a key that is not a valid Ed25519 point (the
+ * root vouches for that: readers of the list skip the costly check); IZIN_EDUPKEY for a key id and office twice; IZIN_ENOKEY for an
  * empty store; IZIN_EORDER when next_update is before issued;
  * IZIN_EINVAL for seq out of range; IZIN_EKEYWINDOW when issued is
  * outside the root's window.  Writes the list into a new buffer (*out,

@@ -45,10 +45,17 @@ int izin_list_split(const char *kind, const char *text, size_t len,
                     size_t *bodylen, izin_date *date,
                     uint8_t kid[IZIN_KID_LEN], uint8_t sig[IZIN_SIG_LEN]);
 
-/* izin_pubkey_parse(), also taking a trust list's "withdrawn DATE"
- * marker when withdrawn is 1. */
-int izin_pubkey_parse_ext(const char *line, size_t len, int withdrawn,
+/* izin_pubkey_parse() with flags: IZIN_PARSE_WITHDRAWN takes a trust
+ * list's "withdrawn DATE" marker; IZIN_PARSE_NOPOINT skips the check
+ * that the key is a valid Ed25519 point of the main subgroup (some 65 us
+ * a key), for lines whose signer made that check: the root checks every
+ * key it signs into a trust list. */
+#define IZIN_PARSE_WITHDRAWN 1
+#define IZIN_PARSE_NOPOINT 2
+int izin_pubkey_parse_ext(const char *line, size_t len, int flags,
                           izin_pubkey *pub);
+/* IZIN_EKEYFILE unless the key is a valid point of the main subgroup. */
+int izin_pubkey_check_point(const izin_pubkey *pub);
 
 /* Strict decoders for key material: exactly the text the encoders write
  * (lowercase hex; canonical padded Base64 of exactly n bytes), so a key

@@ -168,6 +168,13 @@ izin_pubkey_format(const izin_pubkey *pub, char *buf)
 }
 
 int
+izin_pubkey_check_point(const izin_pubkey *pub)
+{
+	return crypto_core_ed25519_is_valid_point(pub->pk) ? IZIN_OK
+	                                                   : IZIN_EKEYFILE;
+}
+
+int
 izin_pubkey_withdraw(izin_pubkey *pub, izin_date from)
 {
 	if (from == IZIN_NODATE || from <= pub->valid_from ||
@@ -180,7 +187,8 @@ izin_pubkey_withdraw(izin_pubkey *pub, izin_date from)
 
 /* "KID OFFICE FROM UNTIL PK" into pub: the shared part of both files. */
 static int
-parse_pub_words(const char **w, const size_t *wl, izin_pubkey *pub)
+parse_pub_words(const char **w, const size_t *wl, int point,
+                izin_pubkey *pub)
 {
 	izin_permit p;
 
@@ -193,7 +201,7 @@ parse_pub_words(const char **w, const size_t *wl, izin_pubkey *pub)
 		return IZIN_EKEYFILE;
 	/* A small-order or off-curve point would make any signature check
 	 * meaningless: such a key is malformed, not merely unknown. */
-	if (!crypto_core_ed25519_is_valid_point(pub->pk))
+	if (point && !crypto_core_ed25519_is_valid_point(pub->pk))
 		return IZIN_EKEYFILE;
 	memcpy(pub->office, p.office, sizeof pub->office);
 	return IZIN_OK;
@@ -206,7 +214,7 @@ word_is(const char *w, size_t wl, const char *s)
 }
 
 int
-izin_pubkey_parse_ext(const char *line, size_t len, int withdrawn,
+izin_pubkey_parse_ext(const char *line, size_t len, int flags,
                       izin_pubkey *pub)
 {
 	const char *w[8];
@@ -222,14 +230,16 @@ izin_pubkey_parse_ext(const char *line, size_t len, int withdrawn,
 			break;
 	if (n > 7)
 		return IZIN_EKEYFILE;
-	if ((err = parse_pub_words(w, wl, pub)) != IZIN_OK)
+	if ((err = parse_pub_words(w, wl, !(flags & IZIN_PARSE_NOPOINT),
+	                           pub)) != IZIN_OK)
 		return err;
 	if (n == 6) {
 		if (!word_is(w[5], wl[5], "root"))
 			return IZIN_EKEYFILE;
 		pub->role = IZIN_ROLE_ROOT;
 	} else if (n == 7) {
-		if (!withdrawn || !word_is(w[5], wl[5], "withdrawn") ||
+		if (!(flags & IZIN_PARSE_WITHDRAWN) ||
+		    !word_is(w[5], wl[5], "withdrawn") ||
 		    izin_date_parse(w[6], wl[6], &gone) ||
 		    gone != pub->valid_until + 1)
 			return IZIN_EKEYFILE;
