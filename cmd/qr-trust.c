@@ -149,7 +149,7 @@ static izin_trust *
 withdraw(const izin_trust *all, struct withdrawal *w, int nw)
 {
 	izin_trust *out = izin_trust_new();
-	char kid[IZIN_KID_HEXLEN + 1], d[IZIN_DATE_LEN + 1];
+	char d[IZIN_DATE_LEN + 1];
 
 	if (out == NULL)
 		izin_errx(2, "out of memory");
@@ -162,7 +162,6 @@ withdraw(const izin_trust *all, struct withdrawal *w, int nw)
 				izin_errx(2, "--withdraw %s: more than one key "
 				          "has this id", w[i].arg);
 			if (izin_pubkey_withdraw(&p, w[i].from) != IZIN_OK) {
-				izin_kid_format(p.kid, kid);
 				izin_date_format(p.valid_from, d);
 				izin_errx(2, "--withdraw %s: the date must fall "
 				          "after the key's first day %s and at "
