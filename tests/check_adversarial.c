@@ -32,6 +32,7 @@
 #include "check_util.h"
 #include "fixture.h"
 #include "izin_internal.h"
+#include "tool.h"
 
 extern char **environ;
 

@@ -13,6 +13,7 @@
 #include "check_util.h"
 #include "fixture.h"
 #include "izin_internal.h"
+#include "tool.h"
 
 static izin_seckey *root, *office, *office2;
 static izin_trust *roots, *offices;
