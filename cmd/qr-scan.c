@@ -428,6 +428,16 @@ load_revoked(struct ctx *c, izin_revoked *rv, const izin_trust *t,
 		note_stale(c, path, "revocation list", due);
 }
 
+static izin_date
+date_arg(const char *opt, const char *s)
+{
+	izin_date d;
+
+	if (izin_date_parse(s, strlen(s), &d) != IZIN_OK)
+		izin_errx(2, "%s: invalid date '%s' (want YYYY-MM-DD)", opt, s);
+	return d;
+}
+
 static unsigned char *
 read_stdin(size_t *len)
 {
@@ -463,7 +473,7 @@ main(int argc, char *argv[])
 	};
 	struct ctx c = { 0 };
 	const char *trustpath = NULL, *revpaths[16], *rootpath = NULL;
-	const char *statedir = NULL;
+	const char *statedir = NULL, *on = NULL;
 	izin_date today = IZIN_NODATE;
 	int allow_stale = 0;
 	int nrev = 0, json = 0, csv = 0, jobs = 0, nstdin = 0, ch;
@@ -495,10 +505,7 @@ main(int argc, char *argv[])
 			revpaths[nrev++] = optarg;
 			break;
 		case OPT_ALLOW_STALE: allow_stale = 1; break;
-		case OPT_ON:
-			if (izin_date_parse(optarg, strlen(optarg), &today))
-				izin_errx(2, "--on: invalid date '%s'", optarg);
-			break;
+		case OPT_ON: on = optarg; break;
 		case OPT_JSON: json = 1; break;
 		case OPT_CSV: csv = 1; break;
 		case OPT_RAW: c.raw = 1; break;
@@ -514,6 +521,8 @@ main(int argc, char *argv[])
 		izin_errx(2, "--json and --csv contradict");
 	if (optind == argc)
 		izin_usage(synopsis);
+	if (on)
+		today = date_arg("--on", on);
 	if (c.raw && (trustpath || nrev || json || csv || rootpath ||
 	              statedir || allow_stale || today != IZIN_NODATE))
 		izin_errx(2, "--raw prints codes unverified: no -T, -R, --json "
