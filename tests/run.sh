@@ -11,10 +11,22 @@ export IZIN_TESTDATA
 CK_VERBOSITY=${CK_VERBOSITY:-normal}
 export CK_VERBOSITY
 
+# The unit test binaries run IZIN_TEST_JOBS at a time (default: one per
+# processor; each works in its own mkdtemp folder), their output kept and
+# then read in the order given.  The command-line scripts run one at a
+# time after them: some of them time a pause or race processes.
+jobs=${IZIN_TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
+res=$(mktemp -d "${TMPDIR:-/tmp}/izin-run.XXXXXX") || exit 2
+trap 'rm -rf "$res"' EXIT
+if [ $# -gt 0 ]; then
+	printf '%s\n' "$@" | xargs -P "$jobs" -n 1 sh -c \
+		'n=${1##*/}; "$1" > "$0/$n.out" 2>&1; echo $? > "$0/$n.rc"' "$res"
+fi
+
 passed=0 failed=0
 for t in "$@"; do
-	out=$("$t" 2>&1)
-	rc=$?
+	out=$(cat "$res/${t##*/}.out")
+	rc=$(cat "$res/${t##*/}.rc" 2>/dev/null || echo 2)
 	printf '%s\n' "$out" | grep -v '^Running suite'
 	# Check's summary: "100%: Checks: N, Failures: F, Errors: E"
 	n=$(printf '%s\n' "$out" | sed -n 's/.*Checks: \([0-9]*\), Failures: \([0-9]*\), Errors: \([0-9]*\).*/\1 \2 \3/p' | tail -n 1)
