@@ -36,16 +36,6 @@ static const char help_text[] = "\n"
 	"  -h, --help                 show this help\n"
 	"  -V, --version              show the version\n";
 
-static izin_date
-date_arg(const char *opt, const char *s)
-{
-	izin_date d;
-	if (izin_date_parse(s, strlen(s), &d) != IZIN_OK)
-		izin_errx(2, "%s: invalid date '%s' (want YYYY-MM-DD, 1900-2199)",
-		          opt, s);
-	return d;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -77,8 +67,8 @@ main(int argc, char *argv[])
 		case 'o': name = optarg; break;
 		case OPT_OFFICE: office = optarg; break;
 		case OPT_ROOT: root = 1; break;
-		case OPT_FROM: from = date_arg("--valid-from", optarg); break;
-		case OPT_UNTIL: until = date_arg("--valid-until", optarg); break;
+		case OPT_FROM: from = izin_date_arg("--valid-from", optarg); break;
+		case OPT_UNTIL: until = izin_date_arg("--valid-until", optarg); break;
 		case OPT_PASSFILE: passfile = optarg; break;
 		case OPT_NOPASS: nopass = 1; break;
 		case 'f': force = 1; break;

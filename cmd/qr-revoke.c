@@ -62,14 +62,9 @@ main(int argc, char *argv[])
 		switch (c) {
 		case 'k': keyfile = optarg; break;
 		case OPT_PASSFILE: passfile = optarg; break;
-		case OPT_DATE:
-			if (izin_date_parse(optarg, strlen(optarg), &date))
-				izin_errx(2, "--date: invalid date '%s'", optarg);
-			break;
+		case OPT_DATE: date = izin_date_arg("--date", optarg); break;
 		case OPT_NEXT:
-			if (izin_date_parse(optarg, strlen(optarg), &next))
-				izin_errx(2, "--next-update: invalid date '%s'",
-				          optarg);
+			next = izin_date_arg("--next-update", optarg);
 			break;
 		case 'o': output = optarg; break;
 		case 'f': force = 1; break;

@@ -428,16 +428,6 @@ load_revoked(struct ctx *c, izin_revoked *rv, const izin_trust *t,
 		note_stale(c, path, "revocation list", due);
 }
 
-static izin_date
-date_arg(const char *opt, const char *s)
-{
-	izin_date d;
-
-	if (izin_date_parse(s, strlen(s), &d) != IZIN_OK)
-		izin_errx(2, "%s: invalid date '%s' (want YYYY-MM-DD)", opt, s);
-	return d;
-}
-
 static unsigned char *
 read_stdin(size_t *len)
 {
@@ -522,7 +512,7 @@ main(int argc, char *argv[])
 	if (optind == argc)
 		izin_usage(synopsis);
 	if (on)
-		today = date_arg("--on", on);
+		today = izin_date_arg("--on", on);
 	if (c.raw && (trustpath || nrev || json || csv || rootpath ||
 	              statedir || allow_stale || today != IZIN_NODATE))
 		izin_errx(2, "--raw prints codes unverified: no -T, -R, --json "

@@ -52,16 +52,6 @@ struct withdrawal {
 	int used;
 };
 
-static izin_date
-date_arg(const char *opt, const char *s)
-{
-	izin_date d;
-
-	if (izin_date_parse(s, strlen(s), &d) != IZIN_OK)
-		izin_errx(2, "%s: invalid date '%s' (want YYYY-MM-DD)", opt, s);
-	return d;
-}
-
 /* "KID=DATE" */
 static void
 withdraw_arg(struct withdrawal *w, const char *s)
@@ -334,7 +324,7 @@ main(int argc, char *argv[])
 		switch (c) {
 		case 'k': keyfile = optarg; break;
 		case OPT_PASSFILE: passfile = optarg; break;
-		case OPT_DATE: date = date_arg("--date", optarg); break;
+		case OPT_DATE: date = izin_date_arg("--date", optarg); break;
 		case OPT_SEQ:
 			if (izin_parse_long(optarg, 1, (long)IZIN_TRUST_SEQ_MAX,
 			                    &v) != IZIN_OK)
@@ -342,7 +332,7 @@ main(int argc, char *argv[])
 				          "not '%s'", IZIN_TRUST_SEQ_MAX, optarg);
 			seq = (unsigned long)v;
 			break;
-		case OPT_NEXT: next = date_arg("--next-update", optarg); break;
+		case OPT_NEXT: next = izin_date_arg("--next-update", optarg); break;
 		case OPT_WITHDRAW:
 			if (nw == WITHDRAW_MAX)
 				izin_errx(2, "at most %d --withdraw", WITHDRAW_MAX);
@@ -353,7 +343,7 @@ main(int argc, char *argv[])
 		case OPT_SHOW: doshow = 1; break;
 		case OPT_CHECK: docheck = 1; break;
 		case OPT_ROOT: rootpath = optarg; break;
-		case OPT_ON: on = date_arg("--on", optarg); break;
+		case OPT_ON: on = izin_date_arg("--on", optarg); break;
 		case 'h': izin_help(synopsis, help_text);
 		case 'V': izin_version();
 		default: izin_usage(synopsis);

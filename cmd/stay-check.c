@@ -287,11 +287,7 @@ main(int argc, char *argv[])
 	izin_setprogname(argv[0]);
 	while ((c = getopt_long(argc, argv, "w:o:shV", longopts, NULL)) != -1) {
 		switch (c) {
-		case OPT_ON:
-			if (izin_date_parse(optarg, strlen(optarg), &o.on))
-				izin_errx(2, "--on: invalid date '%s' (want "
-				          "YYYY-MM-DD, 1900-2199)", optarg);
-			break;
+		case OPT_ON: o.on = izin_date_arg("--on", optarg); break;
 		case 'w':
 			o.rules.warn_days = (int)izin_num_arg("-w", optarg, 0, 100000);
 			break;

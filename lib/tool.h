@@ -35,6 +35,9 @@ void izin_help(const char *synopsis, const char *body)
 void izin_version(void) __attribute__((noreturn));
 /* An option's number in [min, max], or exit(2) naming the option. */
 long izin_num_arg(const char *opt, const char *s, long min, long max);
+/* An option's date (YYYY-MM-DD, 1900-2199), or exit(2) naming the
+ * option. */
+izin_date izin_date_arg(const char *opt, const char *s);
 /* Parse a whole decimal number in [min, max]: IZIN_EINVAL otherwise. */
 int izin_parse_long(const char *s, long min, long max, long *out);
 /* Flush and close stdout; 0, or IZIN_EIO when anything written to it was

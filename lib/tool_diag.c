@@ -97,6 +97,17 @@ izin_num_arg(const char *opt, const char *s, long min, long max)
 	return v;
 }
 
+izin_date
+izin_date_arg(const char *opt, const char *s)
+{
+	izin_date d;
+
+	if (izin_date_parse(s, strlen(s), &d) != IZIN_OK)
+		izin_errx(2, "%s: invalid date '%s' (want YYYY-MM-DD, 1900-2199)",
+		          opt, s);
+	return d;
+}
+
 int
 izin_parse_long(const char *s, long min, long max, long *out)
 {
