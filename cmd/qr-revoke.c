@@ -144,13 +144,7 @@ main(int argc, char *argv[])
 		izin_errx(2, "--date is outside the key's validity window");
 	if (err)
 		izin_errx(2, "cannot sign: %s", izin_strerror(err));
-	if (output) {
-		if ((err = izin_write_atomic(output, out, outlen, 0644, force)))
-			izin_errx(2, "%s: %s", output, err == IZIN_EEXIST ?
-			          "file exists (-f overwrites)" : strerror(errno));
-	} else if (fwrite(out, 1, outlen, stdout) != outlen) {
-		izin_errx(2, "stdout: %s", strerror(errno));
-	}
+	izin_write_output(output, out, outlen, force);
 	free(out);
 	if (izin_close_stdout() != IZIN_OK) {
 		izin_warn("stdout");

@@ -198,13 +198,7 @@ make(const char *keyfile, const char *passfile, izin_date date,
 		izin_errx(2, "--next-update is before the issue date");
 	if (err)
 		izin_errx(2, "cannot sign: %s", izin_strerror(err));
-	if (output) {
-		if ((err = izin_write_atomic(output, out, outlen, 0644, force)))
-			izin_errx(2, "%s: %s", output, err == IZIN_EEXIST ?
-			          "file exists (-f overwrites)" : strerror(errno));
-	} else if (fwrite(out, 1, outlen, stdout) != outlen) {
-		izin_errx(2, "stdout: %s", strerror(errno));
-	}
+	izin_write_output(output, out, outlen, force);
 	free(out);
 	return 0;
 }

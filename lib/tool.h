@@ -64,6 +64,10 @@ void izin_passphrase_free(char *pass);
  * file's mode.  Without force an existing path is kept: IZIN_EEXIST. */
 int izin_write_atomic(const char *path, const void *buf, size_t len,
                       int mode, int force);
+/* Write len bytes to path as izin_write_atomic() does (mode 0644), or to
+ * stdout when path is NULL; exit(2) naming the file when it fails. */
+void izin_write_output(const char *path, const void *buf, size_t len,
+                       int force);
 
 /* ---- Files (tool_file.c) ------------------------------------------------ */
 
