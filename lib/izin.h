@@ -836,6 +836,11 @@ int izin_log_open(const char *path, int mode, izin_log **out);
 void izin_log_close(izin_log *lg);
 /* SQLite's message for the last failure ("" when there is none). */
 const char *izin_log_errmsg(const izin_log *lg);
+/* A location as a message may show it: a PostgreSQL connection string
+ * with its password left out ("password=..." and the password of a
+ * postgresql:// URI are replaced by "***"); anything else as it is.
+ * Truncated to size - 1 bytes; always ends in a NUL. */
+void izin_log_show(const char *location, char *buf, size_t size);
 /* The log's own device id (IZIN_DEVICE_LEN hex digits). */
 const char *izin_log_device(const izin_log *lg);
 
@@ -926,5 +931,38 @@ int izin_log_verify(izin_log *lg, int64_t *count, izin_log_fault *f);
  * merging again). */
 int izin_log_merge(izin_log *lg, izin_log *other, int64_t *added,
                    izin_log_fault *f);
+
+/* ---- The issued-permit register ---------------------------------------- */
+
+/* Every card an office seals (qr-issue --register) is recorded in the
+ * permits table of a log location, so that a card whose seal verifies but
+ * which no office registered (a key stolen, a back-dated issue date) shows
+ * (qr-scan --register: UNREGISTERED).  A permit number may be registered
+ * with several payloads (a card reissued): each (permit, digest) once. */
+
+#define IZIN_DIGEST_LEN 32          /* BLAKE2b-256 of a payload's text */
+
+/* One card as the register holds it (strings borrowed, dates as
+ * YYYY-MM-DD). */
+typedef struct izin_reg {
+	const char *permit, *kind, *name, *nationality, *passport;
+	const char *issued, *valid_from, *valid_until, *office, *kid;
+	unsigned char digest[IZIN_DIGEST_LEN];
+} izin_reg;
+
+/* The digest of a payload's text, as the register keeps it. */
+void izin_reg_digest(const char *payload, size_t len,
+                     unsigned char out[IZIN_DIGEST_LEN]);
+/* Register n cards in one transaction: all or none.  A (permit, digest)
+ * already held is left as it is (registering again is harmless). */
+int izin_reg_put(izin_log *lg, const izin_reg *v, size_t n);
+/* What the register holds of permit with digest: */
+enum {
+	IZIN_REG_NONE = 0,   /* nothing of this permit number */
+	IZIN_REG_OTHER = 1,  /* the permit, with other payloads only */
+	IZIN_REG_MATCH = 2   /* this very card */
+};
+int izin_reg_find(izin_log *lg, const char *permit,
+                  const unsigned char digest[IZIN_DIGEST_LEN], int *found);
 
 #endif

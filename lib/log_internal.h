@@ -174,6 +174,13 @@ struct log_ops {
 	                 struct rows **out);
 	int (*rows_next)(struct rows *c, struct srow *out);
 	void (*rows_close)(struct rows *c);
+	/* The register (izin_reg_put(), izin_reg_find()): put n cards
+	 * inside a write transaction, each (permit, digest) kept once;
+	 * find sets *found to IZIN_REG_NONE, _OTHER or _MATCH. */
+	int (*reg_put)(izin_log *lg, const izin_reg *v, size_t n);
+	int (*reg_find)(izin_log *lg, const char *permit,
+	                const unsigned char digest[IZIN_DIGEST_LEN],
+	                int *found);
 };
 
 struct izin_log {
@@ -213,6 +220,8 @@ struct layouts {
 
 /* lib/log_sqlite.c: the SQLite store. */
 extern const struct log_ops izin_log_sqlite_ops;
+/* lib/log_pg.c: the PostgreSQL store (a libpq connection string). */
+extern const struct log_ops izin_log_pg_ops;
 
 /* lib/log.c */
 /* Roll back the open write transaction after the failure err (layout
