@@ -783,7 +783,7 @@ int izin_time_date(const char *s, size_t len, izin_date *out);
  * izin_init() first: creating a log draws a random device id. */
 
 #define IZIN_LOG_APPID 0x697a696e   /* PRAGMA application_id: "izin" */
-#define IZIN_LOG_VERSION 1          /* PRAGMA user_version this code writes */
+#define IZIN_LOG_VERSION 2          /* PRAGMA user_version this code writes */
 #define IZIN_LOG_HASH_LEN 32        /* BLAKE2b-256 */
 #define IZIN_DEVICE_LEN 16          /* a device id: lowercase hex digits */
 #define IZIN_TIME_MAX 25            /* "YYYY-MM-DDTHH:MM:SS+07:00" */

@@ -5,15 +5,17 @@
  * (struct log_ops) that one file per database engine provides.  Above
  * the store, once: records as stored (TSV lines, layouts), the hash
  * chain, the append queue and its echo, the queries' records, chain
- * verification and merge's verify-then-write.  In a store: opening,
- * making and migrating the schema, transactions, the device id, and
- * reading and writing layout, head and sighting rows.
+ * verification and merge's verify-then-write, the register's
+ * transactions.  In a store: opening, making and migrating the schema,
+ * transactions, the device id, and reading and writing layout, head,
+ * sighting and register rows.
  *
  * Which file calls which (an arrow: calls a function defined in; "ops":
  * calls the store through lg->ops only, never by name):
  *
  *   log_append.c --> log.c, log_hash.c, log_record.c, log_time.c; ops
  *   log_query.c  --> log_record.c; ops
+ *   log_register.c --> log.c; ops
  *   log_verify.c --> log.c, log_hash.c, log_record.c, log_time.c; ops
  *   log.c        --> log_record.c, log_sqlite.c (izin_log_sqlite_ops); ops
  *   log_hash.c   --> log_record.c

@@ -29,6 +29,9 @@
  * One index only, for --trail and --last-seen: every index costs each
  * append a b-tree seek.  (device, dseq) is not declared unique; a repeat
  * breaks the chain, which is what --verify checks.
+ *
+ * Version 2 adds the issued-permit register: one row per card sealed,
+ * keyed by what a scan looks it up by, so that a look-up is one seek.
  */
 static const char *const migrations[] = {
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)"
@@ -46,6 +49,13 @@ static const char *const migrations[] = {
 	"CREATE INDEX sighting_permit ON sighting(permit, epoch);"
 	"CREATE TABLE head(device TEXT PRIMARY KEY, dseq INTEGER NOT NULL,"
 	"  seq INTEGER NOT NULL, hash BLOB NOT NULL) WITHOUT ROWID;",
+
+	"CREATE TABLE permits(permit TEXT NOT NULL, digest BLOB NOT NULL,"
+	"  kind TEXT NOT NULL, name TEXT NOT NULL,"
+	"  nationality TEXT NOT NULL, passport TEXT NOT NULL,"
+	"  issued TEXT NOT NULL, valid_from TEXT NOT NULL,"
+	"  valid_until TEXT NOT NULL, office TEXT NOT NULL,"
+	"  kid TEXT NOT NULL, PRIMARY KEY(permit, digest)) WITHOUT ROWID;",
 };
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
                IZIN_LOG_VERSION, "one migration per schema version");
@@ -59,6 +69,9 @@ struct sq {
 	sqlite3 *db;
 	/* Prepared once for the life of the handle. */
 	sqlite3_stmt *ins, *layout_get, *layout_put, *head_get, *head_put;
+	sqlite3_stmt *reg_put, *reg_find;
+	/* The schema's version: a log opened read only may be older. */
+	int version;
 };
 
 struct rows {
@@ -275,13 +288,17 @@ open_schema(izin_log *lg, const char *newid)
 		return IZIN_EVERSION;
 	if (appid != IZIN_LOG_APPID && !is_new(appid, version, ntables))
 		return IZIN_EFOREIGN;
-	if (!lg->writable && version < IZIN_LOG_VERSION)
+	/* An older log reads as it is (a reader may not migrate it): what
+	 * it lacks, such as the register of version 2, reads as empty. */
+	if (!lg->writable && version < 1)
 		return appid == IZIN_LOG_APPID ? IZIN_EVERSION : IZIN_EFOREIGN;
+	SQ(lg)->version = version;
 	if (lg->writable) {
 		if ((rc = set_wal(lg)) < 0)
 			return rc;
 		if (version < IZIN_LOG_VERSION && (rc = migrate(lg, newid)) < 0)
 			return rc;
+		SQ(lg)->version = IZIN_LOG_VERSION;
 		/* NORMAL: in WAL mode a commit survives a crash of the
 		 * process; only a power cut may take the last ones back. */
 		if ((rc = exec(lg, "PRAGMA synchronous = NORMAL;"
@@ -338,6 +355,8 @@ sq_close(izin_log *lg)
 	sqlite3_finalize(s->layout_put);
 	sqlite3_finalize(s->head_get);
 	sqlite3_finalize(s->head_put);
+	sqlite3_finalize(s->reg_put);
+	sqlite3_finalize(s->reg_find);
 	sqlite3_close(s->db);
 	free(s);
 	lg->store = NULL;
@@ -741,6 +760,67 @@ sq_rows_close(struct rows *c)
 	free(c);
 }
 
+static int
+sq_reg_put(izin_log *lg, const izin_reg *v, size_t n)
+{
+	struct sq *s = SQ(lg);
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prepare(lg, &s->reg_put, "INSERT OR IGNORE INTO"
+	    " permits(permit, digest, kind, name, nationality, passport,"
+	    " issued, valid_from, valid_until, office, kid) VALUES(?1, ?2,"
+	    " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")) < 0)
+		return rc;
+	st = s->reg_put;
+	for (size_t i = 0; i < n; i++) {
+		const izin_reg *r = &v[i];
+		const char *const text[] = {
+			r->kind, r->name, r->nationality, r->passport,
+			r->issued, r->valid_from, r->valid_until, r->office,
+			r->kid
+		};
+		sqlite3_bind_text(st, 1, r->permit, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 2, r->digest, IZIN_DIGEST_LEN,
+		                  SQLITE_STATIC);
+		for (int k = 0; k < 9; k++)
+			sqlite3_bind_text(st, 3 + k, text[k], -1,
+			                  SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return sql_err(lg, rc);
+	}
+	return 0;
+}
+
+static int
+sq_reg_find(izin_log *lg, const char *permit,
+            const unsigned char digest[IZIN_DIGEST_LEN], int *found)
+{
+	struct sq *s = SQ(lg);
+	int rc;
+
+	*found = IZIN_REG_NONE;
+	if (s->version < 2)
+		return 0;
+	/* One seek of the primary key: NULL when the permit has no row,
+	 * else whether any of its rows is this card. */
+	if ((rc = prepare(lg, &s->reg_find, "SELECT max(digest = ?2)"
+	    " FROM permits WHERE permit = ?1")) < 0)
+		return rc;
+	sqlite3_bind_text(s->reg_find, 1, permit, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s->reg_find, 2, digest, IZIN_DIGEST_LEN,
+	                  SQLITE_STATIC);
+	rc = sqlite3_step(s->reg_find);
+	if (rc == SQLITE_ROW &&
+	    sqlite3_column_type(s->reg_find, 0) != SQLITE_NULL)
+		*found = sqlite3_column_int(s->reg_find, 0) ? IZIN_REG_MATCH :
+		         IZIN_REG_OTHER;
+	sqlite3_reset(s->reg_find);
+	return rc == SQLITE_ROW ? 0 : sql_err(lg, rc);
+}
+
 const struct log_ops izin_log_sqlite_ops = {
 	"sqlite",
 	sq_claims,
@@ -758,4 +838,6 @@ const struct log_ops izin_log_sqlite_ops = {
 	sq_rows_open,
 	sq_rows_next,
 	sq_rows_close,
+	sq_reg_put,
+	sq_reg_find,
 };

@@ -41,7 +41,7 @@ has echo.tsv "^b.jpg	VALID	P-OK	Budi	2026-01-01	2027-01-01	line\\\\nbreak	2	" "e
 has echo.tsv "	2026-03-01T10:00:00+07:00	T07	officer	Desa_Mojorejo	-7.12	112.18$" "echo carries time, reporter, place and position"
 check "the device id is 16 hex digits" [ "$(col device echo.tsv | grep -cx '[0-9a-f]\{16\}')" -eq 4 ]
 check "SQL in a value is stored verbatim" [ "$(sqlite3 s.db "SELECT count(*) FROM sighting WHERE record LIKE '%''); DROP TABLE sighting; --%'")" -eq 1 ]
-check "schema version and application id" [ "$(sqlite3 s.db 'PRAGMA user_version; PRAGMA application_id' | tr '\n' ' ')" = "1 1769630062 " ]
+check "schema version and application id" [ "$(sqlite3 s.db 'PRAGMA user_version; PRAGMA application_id' | tr '\n' ' ')" = "2 1769630062 " ]
 check "WAL mode" [ "$(sqlite3 s.db 'PRAGMA journal_mode')" = wal ]
 expect 0 "--verify of a sound log" report-log -d s.db --verify
 has out.txt "4 sightings, every chain verified" "--verify says how many it checked"
