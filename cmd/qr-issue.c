@@ -1,6 +1,14 @@
 /*
  * qr-issue - seal permits into QR images: one from the command line, or a
  * CSV batch, and print the register (one record per permit issued).
+ *
+ * With --register, every card sealed is recorded in the issued-permit
+ * register (a log location) before its image is written: a card is
+ * sealed and rendered, its round's rows go to the register in one
+ * transaction, and only then are the images written.  So no image of a
+ * card the register lacks is ever on disk, even after a crash; a card
+ * whose image then fails is registered but reported as not issued,
+ * which is harmless (the register holds every card sealed).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -24,12 +32,12 @@ static const char *const type_ext[] = { ".png", ".svg", ".txt", ".txt" };
 
 enum {
 	OPT_PASSFILE = 256, OPT_BATCH, OPT_LABEL, OPT_JSON, OPT_CSV,
-	OPT_DRYRUN,
+	OPT_DRYRUN, OPT_REGISTER,
 	OPT_FIELD   /* + field number */
 };
 
 struct opts {
-	const char *key, *passfile, *batch, *dir, *output;
+	const char *key, *passfile, *batch, *dir, *output, *reg;
 	int type, level, label, force, json, csv, dry, jobs;
 	izin_render_opts render;
 };
@@ -41,6 +49,10 @@ struct job {
 	char text[IZIN_TEXT_MAX + 1];
 	int err, field;       /* sealing or rendering failure */
 	int werr, werrno;     /* writing failure */
+	int written;          /* 0: sealed and rendered only (register) */
+	void *buf;            /* the image, until written */
+	size_t len;
+	char dates[3][IZIN_DATE_LEN + 1];   /* for its register row */
 };
 
 /* What the pool's work() and done() share. */
@@ -55,7 +67,8 @@ struct ctx {
 static const char synopsis[] =
 	"usage: qr-issue -k key [--passphrase-file file] [-t png|svg|utf8|text]\n"
 	"                [-l L|M|Q|H] [-s scale] [-m margin] [--label] [-f]\n"
-	"                [--json | --csv] [-j jobs] [-n] --batch file [-d dir]\n"
+	"                [--json | --csv] [-j jobs] [-n] [--register location]\n"
+	"                --batch file [-d dir]\n"
 	"       qr-issue -k key [options] --permit number --kind kind ...\n"
 	"                [-o file | -d dir]\n";
 
@@ -79,6 +92,10 @@ static const char help_text[] = "\n"
 	"      --csv                  register as CSV for a spreadsheet\n"
 	"  -j, --jobs n               threads (default: all cores)\n"
 	"  -n, --dry-run              check everything, sign and write nothing\n"
+	"      --register location    record each card sealed in this\n"
+	"                             register (a log file or a PostgreSQL\n"
+	"                             connection string) before its image\n"
+	"                             is written\n"
 	"  -h, --help                 show this help\n"
 	"  -V, --version              show the version\n\n"
 	"One permit: --permit --kind --index --name --nationality\n"
@@ -145,33 +162,47 @@ render(const struct opts *o, struct job *j, void **buf, size_t *len)
 	return err;
 }
 
-/* Seal, render and write one permit: on a pool thread. */
+static void
+write_image(const struct opts *o, struct job *j)
+{
+	if (strcmp(j->path, "-") == 0) {
+		if (fwrite(j->buf, 1, j->len, stdout) != j->len)
+			j->werr = IZIN_EIO, j->werrno = errno;
+	} else {
+		j->werr = izin_write_atomic(j->path, j->buf, j->len, 0644,
+		                            o->force);
+		j->werrno = errno;
+	}
+	free(j->buf);
+	j->buf = NULL;
+	j->written = 1;
+}
+
+/* Seal, render and write one permit: on a pool thread.  With a register,
+ * the first call seals and renders, and a second, once the card is
+ * registered, writes. */
 static void
 work(void *job, void *arg)
 {
 	const struct ctx *pl = arg;
 	struct job *j = job;
-	void *buf;
-	size_t len;
 
 	if (pl->o->dry) {
 		j->err = izin_seal_check(pl->pub, &j->p, &j->field);
+		return;
+	}
+	if (j->buf != NULL) {
+		write_image(pl->o, j);
 		return;
 	}
 	j->err = izin_seal(pl->sk, &j->p, j->text, &j->field);
 	if (j->err < 0)
 		return;
 	j->err = IZIN_OK;
-	if ((j->err = render(pl->o, j, &buf, &len)) != IZIN_OK)
+	if ((j->err = render(pl->o, j, &j->buf, &j->len)) != IZIN_OK)
 		return;
-	if (strcmp(j->path, "-") == 0) {
-		if (fwrite(buf, 1, len, stdout) != len)
-			j->werr = IZIN_EIO, j->werrno = errno;
-	} else {
-		j->werr = izin_write_atomic(j->path, buf, len, 0644, pl->o->force);
-		j->werrno = errno;
-	}
-	free(buf);
+	if (pl->o->reg == NULL)
+		write_image(pl->o, j);
 }
 
 struct out {
@@ -179,6 +210,10 @@ struct out {
 	izin_record *r;
 	const char *src;   /* batch file name for messages */
 	int bad;
+	int io;            /* a card not issued for want of its register row */
+	izin_log *lg;      /* the register, or NULL */
+	izin_reg *regs;    /* a round's register rows */
+	char show[IZIN_SHOW_MAX];   /* its location for messages */
 };
 
 static void
@@ -207,6 +242,8 @@ done(void *job, int worked, void *arg)
 		row_error(out, j->line, j->field, izin_strerror(j->err));
 		return 0;
 	}
+	if (!pl->o->dry && !j->written)   /* to be registered first */
+		return 0;
 	if (j->werr) {
 		char msg[PATH_LEN + 64];
 		snprintf(msg, sizeof msg, "%s: %s", j->path,
@@ -228,6 +265,75 @@ done(void *job, int worked, void *arg)
 		izin_errx(2, "cannot write the register: %s",
 		          izin_strerror(err));
 	return 0;
+}
+
+/* Register the cards of a round that were sealed, in one transaction.
+ * When it fails none of them is issued: each is named, its image never
+ * written.  0, or the error. */
+static int
+register_round(const struct ctx *pl, struct job *jobs, size_t n)
+{
+	struct out *out = pl->out;
+	char why[256];
+	size_t k = 0;
+	int err;
+
+	for (size_t i = 0; i < n; i++) {
+		struct job *j = &jobs[i];
+		izin_reg *r = &out->regs[k];
+		if (j->buf == NULL)
+			continue;
+		izin_date_format(j->p.issued, j->dates[0]);
+		izin_date_format(j->p.valid_from, j->dates[1]);
+		izin_date_format(j->p.valid_until, j->dates[2]);
+		r->permit = j->p.permit;
+		r->kind = izin_kind_name(j->p.kind);
+		r->name = j->p.name;
+		r->nationality = j->p.nationality;
+		r->passport = j->p.passport;
+		r->issued = j->dates[0];
+		r->valid_from = j->dates[1];
+		r->valid_until = j->dates[2];
+		r->office = j->p.office;
+		r->kid = pl->kid;
+		izin_reg_digest(j->text, strlen(j->text), r->digest);
+		k++;
+	}
+	if (k == 0 || (err = izin_reg_put(out->lg, out->regs, k)) == IZIN_OK)
+		return 0;
+	snprintf(why, sizeof why, "%s", izin_log_reason(out->lg, err));
+	for (size_t i = 0; i < n; i++) {
+		struct job *j = &jobs[i];
+		if (j->buf == NULL)
+			continue;
+		if (j->line > 0)
+			izin_warnx("%s:%lu: %s not issued: register %s: %s",
+			           out->src, j->line, j->p.permit, out->show,
+			           why);
+		else
+			izin_warnx("%s not issued: register %s: %s",
+			           j->p.permit, out->show, why);
+		free(j->buf);
+		j->buf = NULL;
+	}
+	out->bad = out->io = 1;
+	return err;
+}
+
+/* The end of a round: every job worked and reported; with a register,
+ * the sealed cards registered and only then their images written. */
+static void
+round_end(izin_pool *pool, const struct ctx *pl, struct job *jobs,
+          size_t n)
+{
+	izin_pool_drain(pool);
+	if (pl->out->lg == NULL)
+		return;
+	register_round(pl, jobs, n);
+	for (size_t i = 0; i < n; i++)
+		if (jobs[i].buf != NULL)
+			izin_pool_push(pool, &jobs[i]);
+	izin_pool_drain(pool);
 }
 
 /* Defaults a clerk need not type: today, from = issued, the key's office. */
@@ -368,7 +474,8 @@ row_to_job(struct out *out, unsigned long line, const char *const *cells,
 
 	memset(&j->p, 0, sizeof j->p);
 	j->line = line;
-	j->err = j->werr = 0;
+	j->err = j->werr = j->written = 0;
+	j->buf = NULL;
 	if (n != ncol) {
 		char msg[80];
 		snprintf(msg, sizeof msg, "%zu cells, the header has %zu", n, ncol);
@@ -468,10 +575,11 @@ batch(const struct opts *o, const izin_seckey *sk, const izin_pubkey *pub,
 		/* A round's messages come out together, after its rows' own;
 		 * then its job slots are free again. */
 		if (++njobs == CHUNK) {
-			izin_pool_drain(pool);
+			round_end(pool, &pl, jobs, njobs);
 			njobs = 0;
 		}
 	}
+	round_end(pool, &pl, jobs, njobs);
 	izin_pool_free(pool);
 	if (ferror(fp))
 		izin_errx(2, "%s: read error", out->src);
@@ -518,6 +626,11 @@ single(const struct opts *o, const izin_seckey *sk, const izin_pubkey *pub,
 		          izin_strerror(j->err));
 	if (j->err)
 		izin_errx(1, "%s", izin_strerror(j->err));
+	if (out->lg != NULL) {
+		if (register_round(&pl, j, 1) != IZIN_OK)
+			return;
+		work(j, &pl);
+	}
 	if (j->werr)
 		izin_errx(1, "%s: %s", j->path, j->werr == IZIN_EEXIST ?
 		          "file exists (-f overwrites)" : strerror(j->werrno));
@@ -552,6 +665,7 @@ main(int argc, char *argv[])
 		{ "csv", no_argument, NULL, OPT_CSV },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "register", required_argument, NULL, OPT_REGISTER },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		/* One per permit field: the column name, '-' for '_'. */
@@ -589,7 +703,7 @@ main(int argc, char *argv[])
 	                  .render = { 4, 4, NULL, 0 } };
 	char *vals[IZIN_F_COUNT] = { 0 };
 	int given[IZIN_F_COUNT] = { 0 }, nfields = 0, c;
-	struct out out = { NULL, NULL, NULL, 0 };
+	struct out out = { 0 };
 	izin_seckey *sk;
 	izin_pubkey pub;
 
@@ -623,6 +737,7 @@ main(int argc, char *argv[])
 		case OPT_CSV: o.csv = 1; break;
 		case 'j': o.jobs = (int)izin_num_arg("-j", optarg, 1, 64); break;
 		case 'n': o.dry = 1; break;
+		case OPT_REGISTER: o.reg = optarg; break;
 		case 'h': izin_help(synopsis, help_text);
 		case 'V': izin_version();
 		default:
@@ -682,10 +797,22 @@ main(int argc, char *argv[])
 		if (out.r == NULL || out.w == NULL)
 			izin_errx(2, "out of memory");
 	}
+	/* Opened before anything is sealed: a register that cannot be
+	 * reached stops the run with no card issued.  A dry run registers
+	 * nothing, so it leaves the register alone. */
+	if (o.reg != NULL && !o.dry) {
+		izin_log_show(o.reg, out.show, sizeof out.show);
+		out.lg = izin_open_location("register", o.reg,
+		                            IZIN_LOG_CREATE);
+		if ((out.regs = calloc(CHUNK, sizeof *out.regs)) == NULL)
+			izin_errx(2, "out of memory");
+	}
 	if (o.batch)
 		batch(&o, sk, &pub, &out);
 	else
 		single(&o, sk, &pub, vals, given, &out);
+	izin_log_close(out.lg);
+	free(out.regs);
 	izin_seckey_free(sk);
 	izin_writer_free(out.w);
 	izin_record_free(out.r);
@@ -693,5 +820,5 @@ main(int argc, char *argv[])
 		izin_warn("stdout");
 		return 2;
 	}
-	return out.bad ? 1 : 0;
+	return out.io ? 2 : out.bad ? 1 : 0;
 }

@@ -130,4 +130,16 @@ int izin_pool_drain(izin_pool *p);
 /* Drain, stop the threads and free the pool.  NULL does nothing. */
 void izin_pool_free(izin_pool *p);
 
+/* ---- Log locations (tool_log.c) ---------------------------------------- */
+
+/* Room for a location as izin_log_show() gives it to a message. */
+#define IZIN_SHOW_MAX 512
+/* Why a call on a log failed with err, for a message (lg may be NULL). */
+const char *izin_log_reason(const izin_log *lg, int err);
+/* Open a log location (izin_log_open()), or exit with status 2 and a
+ * message "WHAT LOCATION: why" that shows the location as
+ * izin_log_show() does. */
+izin_log *izin_open_location(const char *what, const char *location,
+                             int mode);
+
 #endif
