@@ -1,6 +1,8 @@
 /*
  * qr-scan - find the QR codes in images, open each permit's seal against a
- * trust store and revocation lists, and print one record per code.
+ * trust store and revocation lists, and print one record per code.  With
+ * --register, a card whose seal holds must also be in the issued-permit
+ * register: looked up on the main thread, one handle for the run.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,16 +18,16 @@
 
 enum {
 	S_VALID, S_BAD_SIGNATURE, S_UNKNOWN_KEY, S_KEY_NOT_VALID, S_REVOKED,
-	S_MALFORMED, S_FOREIGN, S_NO_CODE, S_UNREADABLE
+	S_MALFORMED, S_FOREIGN, S_NO_CODE, S_UNREADABLE, S_UNREGISTERED
 };
 static const char *const status_names[] = {
 	"VALID", "BAD_SIGNATURE", "UNKNOWN_KEY", "KEY_NOT_VALID", "REVOKED",
-	"MALFORMED", "FOREIGN", "NO_CODE", "UNREADABLE"
+	"MALFORMED", "FOREIGN", "NO_CODE", "UNREADABLE", "UNREGISTERED"
 };
 
 enum {
 	OPT_ROOT = 256, OPT_STATE, OPT_ALLOW_STALE, OPT_ON, OPT_JSON, OPT_CSV,
-	OPT_RAW
+	OPT_RAW, OPT_REGISTER
 };
 
 struct result {
@@ -54,12 +56,15 @@ struct ctx {
 	izin_record *rec;
 	int flagged;
 	char stale[160];                  /* each VALID verdict's warning */
+	izin_log *lg;                     /* the register, or NULL */
+	char show[IZIN_SHOW_MAX];         /* its location for messages */
 };
 
 static const char synopsis[] =
 	"usage: qr-scan -T trust [--root root.pub] [--trust-state dir]\n"
 	"               [-R revoked] [--allow-stale] [--on date]\n"
-	"               [--json | --csv] [-j jobs] file ...\n"
+	"               [--register location] [--json | --csv] [-j jobs]\n"
+	"               file ...\n"
 	"       qr-scan --raw [-j jobs] file ...\n";
 
 static const char help_text[] = "\n"
@@ -74,6 +79,9 @@ static const char help_text[] = "\n"
 	"      --allow-stale      a list past its next update: warn, exit 0\n"
 	"      --on date          the day to judge lists' freshness (default\n"
 	"                         today)\n"
+	"      --register location  a valid card must be in this register\n"
+	"                         of issued permits (a log file or a\n"
+	"                         PostgreSQL connection string)\n"
 	"      --json             records as JSON Lines\n"
 	"      --csv              records as CSV for a spreadsheet\n"
 	"      --raw              print each code's text alone, unverified\n"
@@ -81,7 +89,7 @@ static const char help_text[] = "\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n\n"
 	"Statuses: VALID, BAD_SIGNATURE, UNKNOWN_KEY, KEY_NOT_VALID, REVOKED,\n"
-	"MALFORMED, FOREIGN, NO_CODE, UNREADABLE.\n";
+	"UNREGISTERED, MALFORMED, FOREIGN, NO_CODE, UNREADABLE.\n";
 
 static struct result *
 add_result(struct item *it)
@@ -279,6 +287,26 @@ work(void *job, void *arg)
 	process(arg, job);
 }
 
+/* A card whose seal holds but which the register does not: sealed by
+ * no office that records its cards (a stolen key, a back-dated issue). */
+static void
+check_register(struct ctx *c, struct result *r)
+{
+	unsigned char digest[IZIN_DIGEST_LEN];
+	int found, err;
+
+	izin_reg_digest(r->text, r->len, digest);
+	if ((err = izin_reg_find(c->lg, r->p.permit, digest, &found)) < 0)
+		izin_errx(2, "register %s: %s", c->show,
+		          izin_log_reason(c->lg, err));
+	if (found == IZIN_REG_MATCH)
+		return;
+	r->status = S_UNREGISTERED;
+	snprintf(r->detail, sizeof r->detail, "%s", found == IZIN_REG_OTHER ?
+	         "the register holds other cards of this permit" :
+	         "not in the register");
+}
+
 /* Print a file's records in argument order, then let them go. */
 static int
 done(void *job, int worked, void *arg)
@@ -287,6 +315,9 @@ done(void *job, int worked, void *arg)
 	struct ctx *c = arg;
 
 	(void)worked;
+	for (size_t k = 0; c->lg != NULL && k < it->n; k++)
+		if (it->r[k].status == S_VALID)
+			check_register(c, &it->r[k]);
 	c->flagged |= emit(it, c->w, c->rec, c->raw);
 	for (size_t k = 0; k < it->n; k++)
 		free(it->r[k].text);
@@ -453,6 +484,7 @@ main(int argc, char *argv[])
 		{ "revoked", required_argument, NULL, 'R' },
 		{ "allow-stale", no_argument, NULL, OPT_ALLOW_STALE },
 		{ "on", required_argument, NULL, OPT_ON },
+		{ "register", required_argument, NULL, OPT_REGISTER },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "csv", no_argument, NULL, OPT_CSV },
 		{ "raw", no_argument, NULL, OPT_RAW },
@@ -463,7 +495,7 @@ main(int argc, char *argv[])
 	};
 	struct ctx c = { 0 };
 	const char *trustpath = NULL, *revpaths[16], *rootpath = NULL;
-	const char *statedir = NULL, *on = NULL;
+	const char *statedir = NULL, *on = NULL, *reg = NULL;
 	izin_date today = IZIN_NODATE;
 	int allow_stale = 0;
 	int nrev = 0, json = 0, csv = 0, jobs = 0, nstdin = 0, ch;
@@ -496,6 +528,11 @@ main(int argc, char *argv[])
 			break;
 		case OPT_ALLOW_STALE: allow_stale = 1; break;
 		case OPT_ON: on = optarg; break;
+		case OPT_REGISTER:
+			if (reg)
+				izin_errx(2, "--register given twice");
+			reg = optarg;
+			break;
 		case OPT_JSON: json = 1; break;
 		case OPT_CSV: csv = 1; break;
 		case OPT_RAW: c.raw = 1; break;
@@ -514,9 +551,10 @@ main(int argc, char *argv[])
 	if (on)
 		today = izin_date_arg("--on", on);
 	if (c.raw && (trustpath || nrev || json || csv || rootpath ||
-	              statedir || allow_stale || today != IZIN_NODATE))
-		izin_errx(2, "--raw prints codes unverified: no -T, -R, --json "
-		          "or --csv");
+	              statedir || allow_stale || today != IZIN_NODATE ||
+	              reg))
+		izin_errx(2, "--raw prints codes unverified: no -T, -R, "
+		          "--register, --json or --csv");
 	if (statedir && rootpath == NULL)
 		izin_errx(2, "--trust-state keeps signed trust lists: give "
 		          "--root");
@@ -544,6 +582,11 @@ main(int argc, char *argv[])
 			load_trust(trust, trustpath);
 		for (int i = 0; i < nrev; i++)
 			load_revoked(&c, revoked, trust, revpaths[i], today);
+		if (reg) {
+			izin_log_show(reg, c.show, sizeof c.show);
+			c.lg = izin_open_location("register", reg,
+			                          IZIN_LOG_READ);
+		}
 		const char *cols[3 + IZIN_F_COUNT + 2] = { "source", "status",
 		                                           "detail" };
 		size_t ncols = 3;
@@ -593,6 +636,7 @@ main(int argc, char *argv[])
 	izin_record_free(rec);
 	izin_trust_free(trust);
 	izin_revoked_free(revoked);
+	izin_log_close(c.lg);
 	if (izin_close_stdout() != IZIN_OK) {
 		izin_warn("stdout");
 		return 2;
