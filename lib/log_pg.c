@@ -98,6 +98,8 @@ static const char *const migrations[] = {
 	"   OR EXISTS (SELECT 1 FROM izin.device_role r"
 	"    WHERE r.role = session_user AND r.device = d))"
 	"  ORDER BY s.dseq, s.seq $f$;"
+	"REVOKE ALL ON FUNCTION izin.add_month(bigint),"
+	"  izin.device_rows(text, bigint, bigint) FROM PUBLIC;"
 	"INSERT INTO izin.version VALUES ('" PG_APP "', 0);",
 };
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == PG_VERSION,
