@@ -148,12 +148,12 @@ expect 0 "sqlite: ... and the card registered is VALID" \
 # ---- PostgreSQL ----
 if pg_start "$tmp"; then
 	psql="$_pg_bin/psql -X -q -A -t"
-	rows() { $psql -d "$1" -c 'SELECT count(*) FROM permits'; }
+	rows() { $psql -d "$1" -c 'SELECT count(*) FROM izin.permits'; }
 	refuse() {
 		$psql -d "$1" -c "CREATE FUNCTION refuse() RETURNS trigger
 			LANGUAGE plpgsql AS \$\$BEGIN
 			RAISE EXCEPTION 'register closed'; END\$\$;
-			CREATE TRIGGER refuse BEFORE INSERT ON permits
+			CREATE TRIGGER refuse BEFORE INSERT ON izin.permits
 			FOR EACH ROW EXECUTE FUNCTION refuse()"
 	}
 	register pg "$(pg_db reg)"
