@@ -190,25 +190,6 @@ input_waiting(const izin_reader *rd)
 	return poll(&p, 1, 0) != 0;
 }
 
-static const char *
-log_error(const izin_log *lg, int err)
-{
-	switch (err) {
-	case IZIN_EFOREIGN:
-		return "not an izin log (left untouched)";
-	case IZIN_EVERSION:
-		return "an izin log of a newer version (left untouched)";
-	case IZIN_ENOTFILE:
-		return "not a regular file";
-	case IZIN_EIO:
-		if (lg != NULL && izin_log_errmsg(lg)[0] != '\0')
-			return izin_log_errmsg(lg);
-		return strerror(errno);
-	default:
-		return izin_strerror(err);
-	}
-}
-
 static izin_log *
 open_log(const char *path, const char *shown, int mode)
 {
@@ -216,7 +197,7 @@ open_log(const char *path, const char *shown, int mode)
 	int err = izin_log_open(path, mode, &lg);
 
 	if (err != IZIN_OK)
-		izin_errx(2, "%s: %s", shown, log_error(lg, err));
+		izin_errx(2, "%s: %s", shown, izin_log_reason(lg, err));
 	return lg;
 }
 
@@ -290,7 +271,7 @@ flush(struct append *a)
 	                           a->out.format != IZIN_FMT_TSV, on_echo,
 	                           &a->out)) != IZIN_OK)
 		izin_errx(2, "%s: %s; the last %zu records read are not logged",
-		          a->db, log_error(a->lg, err), n);
+		          a->db, izin_log_reason(a->lg, err), n);
 	if (fflush(stdout) != 0)
 		izin_errx(2, "stdout: %s", strerror(errno));
 }
@@ -399,7 +380,7 @@ query(const struct opts *o)
 	                      o->permit, o->since, o->until, o->after,
 	                      on_columns, on_record, &out };
 	if ((err = izin_log_run(lg, &q)) != IZIN_OK)
-		izin_errx(2, "%s: %s", o->dbshow, log_error(lg, err));
+		izin_errx(2, "%s: %s", o->dbshow, izin_log_reason(lg, err));
 	izin_log_close(lg);
 	izin_writer_free(out.w);
 	return out.bad;
@@ -414,7 +395,7 @@ verify(const struct opts *o)
 	int err;
 
 	if ((err = izin_log_verify(lg, &count, &f)) != IZIN_OK)
-		izin_errx(2, "%s: %s", o->dbshow, log_error(lg, err));
+		izin_errx(2, "%s: %s", o->dbshow, izin_log_reason(lg, err));
 	izin_log_close(lg);
 	if (f.found && f.has_seq) {
 		printf("%s: seq %lld: %s\n", o->dbshow, (long long)f.seq, f.why);
@@ -441,7 +422,7 @@ merge(const struct opts *o)
 	lg = open_log(o->db, o->dbshow, IZIN_LOG_CREATE);
 	err = izin_log_merge(lg, other, &added, &f);
 	if (err != IZIN_OK)
-		izin_errx(2, "%s: %s", o->dbshow, log_error(lg, err));
+		izin_errx(2, "%s: %s", o->dbshow, izin_log_reason(lg, err));
 	izin_log_close(lg);
 	izin_log_close(other);
 	if (f.found && f.has_seq) {
