@@ -17,11 +17,12 @@ SANITIZE  ?=
 PKGS = libqrencode:libqrencode-dev zbar:libzbar-dev libpng:libpng-dev \
        libjpeg:libjpeg62-turbo-dev sqlite3:libsqlite3-dev \
        libsodium:libsodium-dev jansson:libjansson-dev libexif:libexif-dev \
-       check:check
+       libpq:libpq-dev check:check
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS = gcc make pkg-config $(foreach p,$(PKGS),$(word 2,$(subst :, ,$(p)))) \
            zbar-tools qrencode sqlite3 mandoc imagemagick clang \
-           libclang-rt-14-dev clang-tools cppcheck valgrind
+           libclang-rt-14-dev clang-tools cppcheck valgrind \
+           postgresql postgresql-common postgresql-client
 
 ifeq ($(SANITIZE),1)
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -38,7 +39,8 @@ $(error missing Debian packages: $(MISSING); run 'make deps' as root or 'apt-get
 endif
 endif
 
-PC_LIB  = libqrencode zbar libpng libjpeg sqlite3 libsodium jansson libexif
+PC_LIB  = libqrencode zbar libpng libjpeg sqlite3 libpq libsodium jansson \
+          libexif
 ALL_CFLAGS  = $(CPPFLAGS) -Ilib $(CFLAGS) $(WARN) \
               $(SANFLAGS) $(shell pkg-config --cflags $(PC_LIB) 2>/dev/null)
 # --as-needed: a tool records only the shared libraries it really calls.
@@ -209,7 +211,7 @@ analyze:
 
 install: $(BIN)
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
-		$(DESTDIR)$(MANPREFIX)/man5
+		$(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(MANPREFIX)/man7
 	cp -f $(BIN) $(DESTDIR)$(PREFIX)/bin/
 	for m in $(MAN); do \
 		s=$${m##*.}; cp -f $$m $(DESTDIR)$(MANPREFIX)/man$$s/; done

@@ -55,7 +55,8 @@ static const char help_text[] = "\n"
 	"Append one sighting per record read on standard input to a\n"
 	"hash-chained SQLite log, echoing each with its sighting columns;\n"
 	"or query, verify or merge the log.\n\n"
-	"  -d, --db file              the log (made on the first append)\n"
+	"  -d, --db location          the log: a file (made on the first\n"
+	"                             append) or a PostgreSQL connection string\n"
 	"      --reporter id          who saw: officer or office id\n"
 	"      --reporter-kind kind   officer, hotel or company\n"
 	"      --place text           where, in words\n"
@@ -79,6 +80,8 @@ static const char help_text[] = "\n"
 
 struct opts {
 	const char *db, *trail, *permit, *merge, *at, *since_s, *until_s;
+	/* The locations as messages show them: never a password. */
+	char dbshow[512], mergeshow[512];
 	izin_sighting s;
 	char lat[32], lon[32];
 	int mode, json, csv, after_given;
@@ -207,13 +210,13 @@ log_error(const izin_log *lg, int err)
 }
 
 static izin_log *
-open_log(const char *path, int mode)
+open_log(const char *path, const char *shown, int mode)
 {
 	izin_log *lg;
 	int err = izin_log_open(path, mode, &lg);
 
 	if (err != IZIN_OK)
-		izin_errx(2, "%s: %s", path, log_error(lg, err));
+		izin_errx(2, "%s: %s", shown, log_error(lg, err));
 	return lg;
 }
 
@@ -301,7 +304,7 @@ append(const struct opts *o)
 	const char *what;
 	int err, bad = 0, fixed_time = o->s.time != NULL;
 
-	a.db = o->db;
+	a.db = o->dbshow;
 	a.s = o->s;
 	a.out.format = out_format(o);
 	if (!fixed_time) {
@@ -323,7 +326,7 @@ append(const struct opts *o)
 	    (rd = izin_reader_new(stdin, IZIN_FMT_AUTO)) == NULL ||
 	    (a.out.w = izin_writer_new(stdout, a.out.format)) == NULL)
 		izin_errx(2, "out of memory");
-	a.lg = open_log(o->db, IZIN_LOG_CREATE);
+	a.lg = open_log(o->db, o->dbshow, IZIN_LOG_CREATE);
 	for (;;) {
 		if (izin_log_pending(a.lg) > 0 && !input_waiting(rd))
 			flush(&a);
@@ -391,12 +394,12 @@ query(const struct opts *o)
 
 	if ((out.w = izin_writer_new(stdout, out.format)) == NULL)
 		izin_errx(2, "out of memory");
-	lg = open_log(o->db, IZIN_LOG_READ);
+	lg = open_log(o->db, o->dbshow, IZIN_LOG_READ);
 	q = (izin_log_query){ what[o->mode], o->mode == M_TRAIL ? o->trail :
 	                      o->permit, o->since, o->until, o->after,
 	                      on_columns, on_record, &out };
 	if ((err = izin_log_run(lg, &q)) != IZIN_OK)
-		izin_errx(2, "%s: %s", o->db, log_error(lg, err));
+		izin_errx(2, "%s: %s", o->dbshow, log_error(lg, err));
 	izin_log_close(lg);
 	izin_writer_free(out.w);
 	return out.bad;
@@ -405,23 +408,23 @@ query(const struct opts *o)
 static int
 verify(const struct opts *o)
 {
-	izin_log *lg = open_log(o->db, IZIN_LOG_READ);
+	izin_log *lg = open_log(o->db, o->dbshow, IZIN_LOG_READ);
 	izin_log_fault f;
 	int64_t count;
 	int err;
 
 	if ((err = izin_log_verify(lg, &count, &f)) != IZIN_OK)
-		izin_errx(2, "%s: %s", o->db, log_error(lg, err));
+		izin_errx(2, "%s: %s", o->dbshow, log_error(lg, err));
 	izin_log_close(lg);
 	if (f.found && f.has_seq) {
-		printf("%s: seq %lld: %s\n", o->db, (long long)f.seq, f.why);
+		printf("%s: seq %lld: %s\n", o->dbshow, (long long)f.seq, f.why);
 		return 1;
 	}
 	if (f.found) {
-		printf("%s: %s\n", o->db, f.why);
+		printf("%s: %s\n", o->dbshow, f.why);
 		return 1;
 	}
-	printf("%s: %lld sighting%s, every chain verified\n", o->db,
+	printf("%s: %lld sighting%s, every chain verified\n", o->dbshow,
 	       (long long)count, count == 1 ? "" : "s");
 	return 0;
 }
@@ -434,24 +437,24 @@ merge(const struct opts *o)
 	int64_t added;
 	int err;
 
-	other = open_log(o->merge, IZIN_LOG_READ);
-	lg = open_log(o->db, IZIN_LOG_CREATE);
+	other = open_log(o->merge, o->mergeshow, IZIN_LOG_READ);
+	lg = open_log(o->db, o->dbshow, IZIN_LOG_CREATE);
 	err = izin_log_merge(lg, other, &added, &f);
 	if (err != IZIN_OK)
-		izin_errx(2, "%s: %s", o->db, log_error(lg, err));
+		izin_errx(2, "%s: %s", o->dbshow, log_error(lg, err));
 	izin_log_close(lg);
 	izin_log_close(other);
 	if (f.found && f.has_seq) {
 		izin_warnx("%s: seq %lld: %s: merge refused, nothing written",
-		           o->merge, (long long)f.seq, f.why);
+		           o->mergeshow, (long long)f.seq, f.why);
 		return 1;
 	}
 	if (f.found) {
-		izin_warnx("%s: %s: merge refused, nothing written", o->merge,
+		izin_warnx("%s: %s: merge refused, nothing written", o->mergeshow,
 		           f.why);
 		return 1;
 	}
-	printf("%s: %lld sighting%s merged\n", o->merge, (long long)added,
+	printf("%s: %lld sighting%s merged\n", o->mergeshow, (long long)added,
 	       added == 1 ? "" : "s");
 	return 0;
 }
@@ -522,6 +525,8 @@ main(int argc, char *argv[])
 		izin_usage(synopsis);
 	if (o.db == NULL)
 		izin_errx(2, "missing -d db");
+	izin_log_show(o.db, o.dbshow, sizeof(o.dbshow));
+	izin_log_show(o.merge, o.mergeshow, sizeof(o.mergeshow));
 	if (o.json && o.csv)
 		izin_errx(2, "--json and --csv contradict");
 	if (o.mode == M_APPEND) {

@@ -1,6 +1,7 @@
 /*
  * log.c - the sightings log: records appended to a store (an SQLite
- * database file, lib/log_sqlite.c), each linked to the one before it from
+ * database file, lib/log_sqlite.c, or a PostgreSQL schema reached by a
+ * connection string, lib/log_pg.c), each linked to the one before it from
  * the same device by a BLAKE2b hash.  report-log(1) sets out the schema
  * and the exact bytes hashed, so that a data centre can re-verify a log
  * with tools of its own.
@@ -24,6 +25,7 @@
 /* The stores, asked in order whether a location is theirs: the last takes
  * anything. */
 static const struct log_ops *const stores[] = {
+	&izin_log_pg_ops,
 	&izin_log_sqlite_ops,
 };
 
