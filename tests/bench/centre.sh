@@ -9,8 +9,10 @@ N_DEV=${N_DEV:-1000000}
 # holds this many.  Each step prints its time; set it lower for a quicker
 # run (the figures printed say the size).
 BENCH_CENTRE_ROWS=${BENCH_CENTRE_ROWS:-10000000}
-# Holders: each is seen about 20 times in the whole centre.
-P_CENTRE=${P_CENTRE:-500000}
+# Holders a device sees, each about 20 times in a million sightings, as in
+# the log section; device J sees holders from (J - 1) * P_DEV / 2 on, so
+# that each holder is seen by one or two devices, 20 or 40 times in all.
+P_DEV=${P_DEV:-50000}
 N_CONC=${N_CONC:-16}
 N_EACH=${N_EACH:-100000}
 KILLS=${KILLS:-10}
@@ -38,7 +40,8 @@ centre_device() {
 	while [ $_c -lt 4 ]; do
 		_m=$_q
 		[ $_c -eq 3 ] && _m=$(($2 - 3 * _q))
-		log_scans $_m "$P_CENTRE" $(($3 * 104729 + _c * 15485863)) |
+		log_scans $_m "$P_DEV" $(($3 * 104729 + _c * 15485863)) \
+			$((($3 - 1) * P_DEV / 2)) |
 			report-log -d "$1" --reporter "T$3" --reporter-kind officer \
 				--place "Pos $3" --at -6.2,106.8 \
 				--time "2026-$(printf %02d $((_c * 3 + 1)))-$(printf %02d $(($3 % 28 + 1)))T09:00:00+07:00" \
@@ -217,12 +220,16 @@ bench_centre() {
 	! grep -l failed "$d"/big*.out > /dev/null || centre_fail "$(cat "$d"/big*.out)"
 	centre_verify big "$BENCH_CENTRE_ROWS"
 	c=$(centre_db big)
-	p=2C11JB000042-K
+	# a holder devices 1 and 2 both saw
+	p=$(printf "2C11JB%06d-K" $((P_DEV / 2 + 42)))
 	rows=$(report-log -d "$c" --trail $p | wc -l)
 	set -- $("$top/tests/bench/cmd_time" "$Q_CENTRE" report-log -d "$c" --trail $p)
 	echo "  --trail $p ($((rows - 1)) sightings), whole command: median $1 ms (min $2, max $3) of $Q_CENTRE  (target < 20)"
 	set -- $("$top/tests/bench/cmd_time" "$Q_CENTRE" report-log -d "$c" --last-seen --permit $p)
 	echo "  --last-seen --permit $p, whole command:  median $1 ms (min $2, max $3) of $Q_CENTRE  (target < 20)"
+	# what any client pays to connect, start and exit: the floor under both
+	set -- $("$top/tests/bench/cmd_time" "$Q_CENTRE" "$_pg_bin/psql" -X -q -d "$c" -c "SELECT 1")
+	echo "  psql -c 'SELECT 1' on the same centre, whole command: median $1 ms (min $2, max $3) of $Q_CENTRE"
 	if lq=$("$top/tests/bench/log_query" "$c" $p 201); then
 		set -- $lq
 		echo "  the same inside one process: --trail $(awk -v u="$1" 'BEGIN { printf "%.3f", u / 1000 }') ms, --last-seen --permit $(awk -v u="$3" 'BEGIN { printf "%.3f", u / 1000 }') ms"
