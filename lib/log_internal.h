@@ -15,15 +15,17 @@
  *   log_append.c --> log.c, log_hash.c, log_record.c, log_time.c; ops
  *   log_query.c  --> log_record.c; ops
  *   log_verify.c --> log.c, log_hash.c, log_record.c, log_time.c; ops
- *   log.c        --> log_record.c, log_sqlite.c (izin_log_sqlite_ops); ops
+ *   log.c        --> log_record.c, log_sqlite.c (izin_log_sqlite_ops),
+ *                    log_pg.c (izin_log_pg_ops); ops
  *   log_hash.c   --> log_record.c
  *   log_record.c --> ops
  *   log_sqlite.c --> (none: a leaf, the only file that speaks SQLite)
+ *   log_pg.c     --> (none: a leaf, the only file that speaks libpq)
  *   log_time.c   --> (none)
  *
- * A second engine is one more file like log_sqlite.c, named in the
- * stores[] table of log.c before SQLite, which takes every location no
- * other store claims.
+ * An engine is one file like log_sqlite.c, named in the stores[] table
+ * of log.c before SQLite, which takes every location no other store
+ * claims (log_pg.c is the second).
  */
 #ifndef LOG_INTERNAL_H
 #define LOG_INTERNAL_H

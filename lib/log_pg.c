@@ -30,7 +30,7 @@
 #define LOCK_CLASS 0x697a696e
 #define LOCK_WRITE 1
 /* Rows per FETCH, and bytes of COPY data sent at once. */
-#define BATCH 2000
+#define BATCH 10000
 #define COPY_CHUNK 65536
 
 /*
@@ -98,6 +98,8 @@ static const char *const migrations[] = {
 	"   OR EXISTS (SELECT 1 FROM izin.device_role r"
 	"    WHERE r.role = session_user AND r.device = d))"
 	"  ORDER BY s.dseq, s.seq $f$;"
+	"REVOKE ALL ON FUNCTION izin.add_month(bigint),"
+	"  izin.device_rows(text, bigint, bigint) FROM PUBLIC;"
 	"INSERT INTO izin.version VALUES ('" PG_APP "', 0);",
 };
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == PG_VERSION,
@@ -109,8 +111,24 @@ _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == PG_VERSION,
 	" hash"
 #define NCOLS 15
 
-/* The statements prepared on each connection: name, then text. */
-static const char *const stmts[][2] = {
+/* The statements, each prepared on its connection at its first use. */
+enum {
+	S_LAYOUT_GET,
+	S_LAYOUT_PUT,
+	S_LAYOUTS,
+	S_HEAD_GET,
+	S_HEADS,
+	S_HEAD_PUT,
+	S_COUNTERS,
+	S_COUNTERS_PUT,
+	S_MONTH,
+	S_REG_PUT,
+	S_REG_FIND,
+	NSTMTS
+};
+
+/* Each statement's name, then its text. */
+static const char *const stmts[NSTMTS][2] = {
 	{ "layout_get", "SELECT id FROM izin.layout"
 	  " WHERE md5(keys) = md5($1::text) AND keys = $1::text" },
 	{ "layout_put", "INSERT INTO izin.layout(id, keys) VALUES($1, $2)" },
@@ -137,7 +155,6 @@ static const char *const stmts[][2] = {
 	{ "reg_find", "SELECT coalesce(bool_or(digest = $2), false),"
 	  " count(*) > 0 FROM izin.permits WHERE permit = $1" },
 };
-#define NSTMTS (sizeof(stmts) / sizeof(stmts[0]))
 
 /* The cursors' queries, by struct rowsel.what; ROWS_LAST of every permit
  * is the last entry. */
@@ -172,6 +189,7 @@ struct pg {
 	size_t nmonths, mcap;
 	struct izin_buf cb;     /* COPY data not yet sent */
 	unsigned ncursor;
+	unsigned char prepared[NSTMTS];
 };
 
 struct rows {
@@ -295,17 +313,28 @@ p_int(struct params *p, int64_t v)
 
 static int copy_end(izin_log *lg);
 
-/* Run prepared statement name with p; the result, or NULL after setting
- * *rc (the COPY, if any, is ended first: one statement at a time). */
+/* Run statement st with p; the result, or NULL after setting *rc (the
+ * COPY, if any, is ended first: one statement at a time).  A statement is
+ * prepared when first run: a query uses three or four of them. */
 static PGresult *
-run(izin_log *lg, const char *name, const struct params *p,
-    ExecStatusType want, int *rc)
+run(izin_log *lg, int st, const struct params *p, ExecStatusType want,
+    int *rc)
 {
+	struct pg *s = PG(lg);
 	PGresult *res;
 
 	if ((*rc = copy_end(lg)) < 0)
 		return NULL;
-	res = PQexecPrepared(PG(lg)->conn, name, p ? p->n : 0,
+	if (!s->prepared[st]) {
+		res = PQprepare(s->conn, stmts[st][0], stmts[st][1], 0, NULL);
+		if (!res_ok(res, PGRES_COMMAND_OK)) {
+			*rc = res_err(lg, res);
+			return NULL;
+		}
+		PQclear(res);
+		s->prepared[st] = 1;
+	}
+	res = PQexecPrepared(s->conn, stmts[st][0], p ? p->n : 0,
 	                     p ? p->v : NULL, p ? p->len : NULL,
 	                     p ? p->fmt : NULL, 1);
 	if (res_ok(res, want))
@@ -426,7 +455,7 @@ need_month(izin_log *lg, int64_t e)
 		if (e >= s->months[i].lo && e < s->months[i].hi)
 			return 0;
 	p_int(&p, e);
-	if ((res = run(lg, "month", &p, PGRES_TUPLES_OK, &rc)) == NULL)
+	if ((res = run(lg, S_MONTH, &p, PGRES_TUPLES_OK, &rc)) == NULL)
 		return rc;
 	rc = PQntuples(res) == 1 && col64(res, 0, 0, &m.lo) == 0 &&
 	     col64(res, 0, 1, &m.hi) == 0 ? 0 : IZIN_EIO;
@@ -712,13 +741,6 @@ pg_open(izin_log *lg, const char *location, int mode, const char *newid)
 	}
 	if (v < PG_VERSION && (rc = migrate(lg, newid)) < 0)
 		return rc;
-	for (size_t i = 0; i < NSTMTS; i++) {
-		PGresult *res = PQprepare(s->conn, stmts[i][0], stmts[i][1], 0,
-		                          NULL);
-		if (!res_ok(res, PGRES_COMMAND_OK))
-			return res_err(lg, res);
-		PQclear(res);
-	}
 	return load_device(lg);
 }
 
@@ -758,7 +780,7 @@ pg_begin(izin_log *lg, int write)
 	s->txn = 2;
 	s->nmonths = 0;
 	if ((rc = lock_write(lg)) < 0 ||
-	    (res = run(lg, "counters", NULL, PGRES_TUPLES_OK, &rc)) == NULL)
+	    (res = run(lg, S_COUNTERS, NULL, PGRES_TUPLES_OK, &rc)) == NULL)
 		return rc;
 	if (PQntuples(res) != 1 || col64(res, 0, 0, &s->seq) < 0 ||
 	    col64(res, 0, 1, &s->lid) < 0) {
@@ -785,7 +807,7 @@ pg_end(izin_log *lg)
 	if (s->txn == 2 && (s->seq != s->seq0 || s->lid != s->lid0)) {
 		p_int(&p, s->seq);
 		p_int(&p, s->lid);
-		if ((res = run(lg, "counters_put", &p, PGRES_COMMAND_OK,
+		if ((res = run(lg, S_COUNTERS_PUT, &p, PGRES_COMMAND_OK,
 		               &rc)) == NULL)
 			return rc;
 		PQclear(res);
@@ -817,7 +839,7 @@ pg_layout_id(izin_log *lg, const char *keys, size_t len, int64_t *id)
 	int rc;
 
 	if ((rc = p_text(&p, keys, len)) < 0 ||
-	    (res = run(lg, "layout_get", &p, PGRES_TUPLES_OK, &rc)) == NULL)
+	    (res = run(lg, S_LAYOUT_GET, &p, PGRES_TUPLES_OK, &rc)) == NULL)
 		return rc;
 	if (PQntuples(res) == 1) {
 		rc = col64(res, 0, 0, id) == 0 ? 0 : IZIN_EIO;
@@ -830,7 +852,7 @@ pg_layout_id(izin_log *lg, const char *keys, size_t len, int64_t *id)
 	p.n = 0;
 	p_int(&p, s->lid + 1);
 	(void)p_text(&p, keys, len);
-	if ((res = run(lg, "layout_put", &p, PGRES_COMMAND_OK, &rc)) == NULL)
+	if ((res = run(lg, S_LAYOUT_PUT, &p, PGRES_COMMAND_OK, &rc)) == NULL)
 		return rc;
 	PQclear(res);
 	*id = ++s->lid;
@@ -845,7 +867,7 @@ pg_layouts(izin_log *lg, int (*fn)(void *, int64_t, const char *, size_t),
 	int64_t id;
 	int rc = 0;
 
-	if ((res = run(lg, "layouts", NULL, PGRES_TUPLES_OK, &rc)) == NULL)
+	if ((res = run(lg, S_LAYOUTS, NULL, PGRES_TUPLES_OK, &rc)) == NULL)
 		return rc;
 	for (int i = 0; i < PQntuples(res) && rc == 0; i++) {
 		if (col64(res, i, 0, &id) < 0)
@@ -885,7 +907,7 @@ pg_head_get(izin_log *lg, const char *device, struct head *h, int *found)
 
 	*found = 0;
 	p_str(&p, device);
-	if ((res = run(lg, "head_get", &p, PGRES_TUPLES_OK, &rc)) == NULL)
+	if ((res = run(lg, S_HEAD_GET, &p, PGRES_TUPLES_OK, &rc)) == NULL)
 		return rc;
 	if (PQntuples(res) == 1) {
 		head_cols(res, 0, h);
@@ -903,7 +925,7 @@ pg_heads(izin_log *lg, int (*fn)(void *, const struct head *), void *arg)
 	struct head h;
 	int rc = 0;
 
-	if ((res = run(lg, "heads", NULL, PGRES_TUPLES_OK, &rc)) == NULL)
+	if ((res = run(lg, S_HEADS, NULL, PGRES_TUPLES_OK, &rc)) == NULL)
 		return rc;
 	for (int i = 0; i < PQntuples(res) && rc == 0; i++) {
 		head_cols(res, i, &h);
@@ -924,7 +946,7 @@ pg_head_put(izin_log *lg, const struct head *h)
 	p_int(&p, h->dseq);
 	p_int(&p, h->seq);
 	(void)p_text(&p, (const char *)h->hash, IZIN_LOG_HASH_LEN);
-	if ((res = run(lg, "head_put", &p, PGRES_COMMAND_OK, &rc)) == NULL)
+	if ((res = run(lg, S_HEAD_PUT, &p, PGRES_COMMAND_OK, &rc)) == NULL)
 		return rc;
 	PQclear(res);
 	return 0;
@@ -1096,7 +1118,7 @@ pg_reg_put(izin_log *lg, const izin_reg *v, size_t n)
 		p_str(&p, v[i].valid_until);
 		p_str(&p, v[i].office);
 		p_str(&p, v[i].kid);
-		if ((res = run(lg, "reg_put", &p, PGRES_COMMAND_OK,
+		if ((res = run(lg, S_REG_PUT, &p, PGRES_COMMAND_OK,
 		               &rc)) == NULL)
 			return rc;
 		PQclear(res);
@@ -1115,7 +1137,7 @@ pg_reg_find(izin_log *lg, const char *permit,
 	*found = IZIN_REG_NONE;
 	p_str(&p, permit);
 	(void)p_text(&p, (const char *)digest, IZIN_DIGEST_LEN);
-	if ((res = run(lg, "reg_find", &p, PGRES_TUPLES_OK, &rc)) == NULL)
+	if ((res = run(lg, S_REG_FIND, &p, PGRES_TUPLES_OK, &rc)) == NULL)
 		return rc;
 	/* Two booleans, one byte each in binary. */
 	if (PQntuples(res) == 1 && PQgetlength(res, 0, 0) == 1 &&
