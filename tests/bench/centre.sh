@@ -53,8 +53,11 @@ centre_device() {
 # centre_count DB: the sightings a centre holds, from its own --verify
 # (which fails, and says where, if any chain does not verify).
 centre_count() {
-	report-log -d "$(centre_db "$1")" --verify 2>&1 | awk '
-		/every chain verified/ { n = $(NF - 4) } END { print n + 0 }'
+	if report-log -d "$(centre_db "$1")" --verify > "$work/centre/count.txt" 2>&1; then
+		awk '{ print $(NF - 4) }' "$work/centre/count.txt"
+	else
+		echo "?: $(cat "$work/centre/count.txt")"
+	fi
 }
 
 # centre_verify DB WANT: the centre holds WANT sightings and every chain
@@ -175,7 +178,9 @@ bench_centre() {
 		sleep "$w"
 		if kill -9 "$p" 2>/dev/null; then what="killed"; else what="had finished"; fi
 		wait "$p" 2>/dev/null || true
-		echo "  merge $i: $what after $w s; the centre holds $(centre_count kill)"
+		n=$(centre_count kill)
+		echo "  merge $i: $what after $w s; the centre holds $n"
+		case $n in ''|*[!0-9]*) centre_fail "merge $i: the centre does not verify" ;; esac
 		i=$((i + 1))
 	done
 	t0=$(now)
