@@ -167,22 +167,32 @@ bench_centre() {
 	"$_pg_bin/dropdb" conc
 	rm -f "$d"/conc*
 
-	# 3. kill -9 in the middle of a merge, KILLS times, then the rerun.
+	# 3. kill -9 in the middle of a merge, KILLS times, then the rerun.  A
+	# merge that finished before its kill does not count: the centre is
+	# made empty again and another moment drawn, so that every one of the
+	# KILLS is a merge with all its writing still to do.
 	centre_fresh kill
-	i=1
-	while [ $i -le "$KILLS" ]; do
+	i=1 tries=0
+	while [ $i -le "$KILLS" ] && [ $tries -lt $((3 * KILLS)) ]; do
+		tries=$((tries + 1))
 		# a moment from 5% to 95% of the merge's own time
-		w=$(awk -v t="$tm" -v s="$i$$" 'BEGIN { srand(s); printf "%.3f", t * (0.05 + 0.9 * rand()) }')
+		w=$(awk -v t="$tm" -v s="$tries$$" 'BEGIN { srand(s); printf "%.3f", t * (0.05 + 0.9 * rand()) }')
 		report-log -d "$(centre_db kill)" --merge "$d/dev1.db" > /dev/null 2>&1 &
 		p=$!
 		sleep "$w"
-		if kill -9 "$p" 2>/dev/null; then what="killed"; else what="had finished"; fi
+		if ! kill -9 "$p" 2>/dev/null; then
+			wait "$p" || true
+			echo "  (a merge finished before its kill at $w s: the centre is emptied, another moment drawn)"
+			centre_fresh kill
+			continue
+		fi
 		wait "$p" 2>/dev/null || true
 		n=$(centre_count kill)
-		echo "  merge $i: $what after $w s; the centre holds $n"
-		case $n in ''|*[!0-9]*) centre_fail "merge $i: the centre does not verify" ;; esac
+		echo "  kill -9 $i: the merge killed after $w s; the centre holds $n"
+		case $n in ''|*[!0-9]*) centre_fail "kill $i: the centre does not verify" ;; esac
 		i=$((i + 1))
 	done
+	[ $i -gt "$KILLS" ] || centre_fail "only $((i - 1)) of $KILLS merges were killed in the middle"
 	t0=$(now)
 	a=$(report-log -d "$(centre_db kill)" --merge "$d/dev1.db")
 	t1=$(now)
