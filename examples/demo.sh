@@ -11,6 +11,14 @@ command -v $im >/dev/null 2>&1 || im=convert
 rm -rf "$out"
 mkdir -p "$out/trust" "$out/photos"
 cd "$out"
+# The national data centre: a throwaway PostgreSQL server of the demo's own
+# (tests/pg.sh), on a Unix socket in examples/out/pg, stopped at the end.
+# The devices' logs stay SQLite files, the default.
+. "$top/tests/pg.sh"
+pg_start "$out" || { echo "demo: the data centre (PostgreSQL) did not start"; exit 1; }
+trap 'pg_stop' EXIT
+trap 'exit 2' INT TERM HUP
+centre=$(pg_db centre)
 
 step() { printf '\n== %s\n' "$*"; }
 # column NAME of a TSV file
@@ -31,10 +39,11 @@ cp jktsel.pub trust/
 
 step "2. A clerk issues the batch examples/permits.csv (50 rows) to PNG cards"
 echo "(four rows are bad: each is named with its line and field, every good"
-echo " row is still issued, and the exit status 1 says some were not)"
+echo " row is still issued, and the exit status 1 says some were not;"
+echo " each card is in the data centre's register before its image is written)"
 set +e
 qr-issue -k jktsel.key --label --batch "$top/examples/permits.csv" -d cards \
-	> register.tsv
+	--register "$centre" > register.tsv
 rc=$?
 set -e
 [ "$rc" -eq 1 ] || { echo "demo: qr-issue exited $rc, expected 1"; exit 1; }
@@ -75,7 +84,15 @@ qr-issue -k stranger.key -o photos/stranger.png --permit 9X99ZZ0001-K \
 	--valid-until 2027-06-30 > /dev/null
 echo "  photos/stranger.png: a card from office KANIM-XXX, not in the trust store"
 
-step "4. An officer scans the photos; the sightings go to the log"
+step "4. Arrivals: officer T12 at Soekarno-Hatta airport scans three cards"
+echo "(the airport's laptop is one device, with its own log airport.db; its sightings
+ go to the centre later, with the other devices')"
+qr-scan -T trust cards/2C11JB0006-K.png cards/2C11JB0011-K.png cards/2C11JB0020-K.png |
+	report-log -d airport.db --reporter T12 --reporter-kind officer \
+		--place "Terminal 3, Soekarno-Hatta, Tangerang" --at -6.12,106.66 \
+		--time 2026-11-20T07:40:00+07:00 | show "seq reporter permit name time"
+
+step "5. An officer scans the photos; the sightings go to the log"
 set +e
 qr-scan -T trust photos/*.jpg photos/*.png > scans.tsv
 set -e
@@ -85,7 +102,7 @@ report-log -d sightings.db --reporter T07 --reporter-kind officer \
 	--time 2026-11-22T10:15:00+07:00 < scans.tsv > /dev/null
 echo "  $(($(wc -l < scans.tsv) - 1)) sightings logged by officer T07"
 
-step "5. A hotel reports its guests, scanning their cards at the desk"
+step "6. A hotel reports its guests, scanning their cards at the desk"
 qr-scan -T trust cards/2C11JB0004-K.png cards/2C11JB0011-K.png cards/2C11JB0006-K.png |
 	report-log -d sightings.db --reporter HOTEL-BALI-017 --reporter-kind hotel \
 		--place "Jl. Legian No. 77, Kuta, Bali" --at -8.71,115.17 \
@@ -93,14 +110,36 @@ qr-scan -T trust cards/2C11JB0004-K.png cards/2C11JB0011-K.png cards/2C11JB0006-
 echo "  2C11JB0006-K (valid until 2026-08-01) was seen at the officer's scan and the hotel"
 report-log -d sightings.db --trail 2C11JB0006-K | show "seq reporter place time status"
 
-step "6. stay-check: who is valid, expiring, overstaying (fee) or due for deportation"
+step "7. stay-check: who is valid, expiring, overstaying (fee) or due for deportation"
 set +e
 report-log -d sightings.db --last-seen | stay-check --summary > stay.tsv
 set -e
 show "permit name valid_until time status state days action fee" < stay.tsv
 echo "  (UNVERIFIED: a card whose seal failed gets no verdict on dates it cannot vouch for)"
 
-step "7. The log verifies; then someone edits a sighting with sqlite3, and --verify catches it"
+step "8. The data centre: both devices' logs and the day's register reach it"
+echo "(the centre is PostgreSQL: $centre)"
+echo "  $(report-log -d "$centre" --merge sightings.db)  (officer T07 and the hotel's desk)"
+echo "  $(report-log -d "$centre" --merge airport.db)  (officer T12)"
+echo "  $(report-log -d "$centre" --merge airport.db)  (shipped twice: nothing doubled)"
+echo "  the trail of 2C11JB0006-K across Indonesia, from the centre:"
+report-log -d "$centre" --trail 2C11JB0006-K | show "seq reporter place time status"
+# A card sealed with the office's own key but never registered: the key
+# stolen, the issue date set back into the key's window.
+qr-issue -k jktsel.key -o offbook.png --permit 2C11JB9999-K --kind ITAS \
+	--index E33G --name "Boris Offbook" --nationality RUS --passport 751234567 \
+	--birth 1979-05-05 --sex M --issued 2026-02-01 --valid-until 2027-01-31 \
+	> /dev/null
+echo "  a card sealed with the office's key but never issued by the office:"
+set +e
+qr-scan -T trust --register "$centre" cards/2C11JB0006-K.png offbook.png > offbook.tsv
+set -e
+show "source status detail permit name" < offbook.tsv
+[ "$(col status offbook.tsv | sed -n 2p)" = UNREGISTERED ] ||
+	{ echo "demo: the card sealed off the books was not caught"; exit 1; }
+echo "  the centre: $(report-log -d "$centre" --verify | sed 's/^[^:]*: //')"
+
+step "9. The log verifies; then someone edits a sighting with sqlite3, and --verify catches it"
 report-log -d sightings.db --verify && echo "  --verify: the hash chains hold"
 sqlite3 sightings.db "UPDATE sighting SET place = 'Jakarta' WHERE seq = 3;" 2>/dev/null ||
 	sqlite3 sightings.db ".tables"

@@ -59,7 +59,31 @@ sh "$ex/hotel-report.sh" test-office.pub hotel.db HOTEL-017 "Jl. Legian 77, Kuta
 	-8.71,115.17 office/cards/2C11JB0002-K.png > /dev/null
 expect 0 "a shipment of the new sighting only" sh "$ex/ship-to-centre.sh" hotel.db central.db outbox
 check "only the new sighting is exported" [ "$(wc -l < outbox/sightings-after-2.tsv)" -eq 2 ]
+
+# ship-to-centre.sh to a PostgreSQL centre, a throwaway server of our own
+. "$top/tests/pg.sh"
+pg_start "$tmp" || { bad "a throwaway PostgreSQL for ship-to-centre.sh"; exit 1; }
+trap 'pg_stop; rm -rf "$tmp"' EXIT
+pg=$(pg_db centre)
+expect 0 "shipment to a PostgreSQL centre (host=... dbname=...)" \
+	sh "$ex/ship-to-centre.sh" hotel.db "$pg" outbox-pg
+has out.txt "hotel.db: 3 sightings merged" "the centre takes all three"
+report-log -d "$pg" --export > pg1.tsv
+check "the PostgreSQL centre holds them" [ "$(wc -l < pg1.tsv)" -eq 4 ]
+report-log -d central.db --export > c3.tsv
+check "the PostgreSQL centre exports what the file centre does, byte for byte" cmp -s c3.tsv pg1.tsv
+uri="postgresql:///centre?host=$PGHOST&port=$PGPORT"
+expect 0 "again, the centre named by a postgresql:// URI" \
+	sh "$ex/ship-to-centre.sh" hotel.db "$uri" outbox-pg
+has out.txt "hotel.db: 0 sightings merged" "nothing merged twice"
+has err.txt "nothing new after seq 3" "nothing new is said"
+report-log -d "$pg" --export > pg2.tsv
+check "merging again duplicates nothing" cmp -s pg1.tsv pg2.tsv
+
 sqlite3 hotel.db "UPDATE sighting SET place = 'Elsewhere' WHERE seq = 1;"
 expect 1 "the centre refuses an altered log" sh "$ex/ship-to-centre.sh" hotel.db central.db outbox
+expect 1 "the PostgreSQL centre refuses an altered log" sh "$ex/ship-to-centre.sh" hotel.db "$pg" outbox-pg
+report-log -d "$pg" --export > pg3.tsv
+check "nothing of the altered log is written" cmp -s pg1.tsv pg3.tsv
 
 done_testing

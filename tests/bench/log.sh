@@ -8,19 +8,27 @@ P_LOG=${P_LOG:-50000}
 # Runs of each query, a whole report-log process each time.
 Q_LOG=${Q_LOG:-50}
 
+# log_scans N P OFF [BASE]: N records as qr-scan writes them for cards that
+# verify, of P holders in no order (record i is of holder BASE + 1 +
+# (i * 7919 + OFF) mod P); a device's OFF shifts which holder it sees when,
+# its BASE which holders it sees.  The centre section makes its device logs
+# with it too.
+log_scans() {
+	awk -v n="$1" -v p="$2" -v off="$3" -v base="${4:-0}" 'BEGIN {
+		OFS = "\t"
+		print "source", "status", "detail", "permit", "kind", "index", "name", "nationality", "passport", "birth", "sex", "issued", "valid_from", "valid_until", "office", "sponsor", "address", "kid", "text"
+		for (i = 1; i <= n; i++) {
+			k = base + (i * 7919 + off) % p + 1
+			printf "cam0/IMG_%07d.jpg\tVALID\t\t2C11JB%06d-K\tITAS\tE33G\tJohannes Wilhelm van der B%05d\tNLD\tNX8K%05d\t1985-03-14\tM\t2026-01-%02d\t2026-01-%02d\t2027-01-%02d\tKANIM-JKTSEL\tPT Mitra Teknik Nusantara\tJl. Kemang Raya No. %d, Jakarta\t3fa2\t\n", i, k, k, k, k % 28 + 1, k % 28 + 1, k % 28 + 1, k % 500
+		}
+	}'
+}
+
 bench_log() {
 	echo "== report-log: $N_LOG sightings of $P_LOG permits appended from a pipe, median of $RUNS"
 	d="$work/log"
 	mkdir -p "$d"
-	# qr-scan's columns, as it writes them for a card that verifies
-	awk -v n="$N_LOG" -v p="$P_LOG" 'BEGIN {
-		OFS = "\t"
-		print "source", "status", "detail", "permit", "kind", "index", "name", "nationality", "passport", "birth", "sex", "issued", "valid_from", "valid_until", "office", "sponsor", "address", "kid", "text"
-		for (i = 1; i <= n; i++) {
-			k = (i * 7919) % p + 1
-			printf "cam0/IMG_%07d.jpg\tVALID\t\t2C11JB%06d-K\tITAS\tE33G\tJohannes Wilhelm van der B%05d\tNLD\tNX8K%05d\t1985-03-14\tM\t2026-01-%02d\t2026-01-%02d\t2027-01-%02d\tKANIM-JKTSEL\tPT Mitra Teknik Nusantara\tJl. Kemang Raya No. %d, Jakarta\t3fa2\t\n", i, k, k, k, k % 28 + 1, k % 28 + 1, k % 28 + 1, k % 500
-		}
-	}' > "$d/scans.tsv"
+	log_scans "$N_LOG" "$P_LOG" 0 > "$d/scans.tsv"
 	ta=$(time_runs sh -c "rm -f '$d/s.db' '$d/s.db-wal' '$d/s.db-shm'; cat '$d/scans.tsv' | report-log -d '$d/s.db' --reporter T07 --reporter-kind officer > /dev/null")
 	n=$(sqlite3 "$d/s.db" 'SELECT count(*) FROM sighting')
 	echo "  append:  $(rate "$ta" "$N_LOG") sightings/s  ($(awk -v t="$ta" 'BEGIN { printf "%.2f", t }') s for $n)  (target >= 100000)"
