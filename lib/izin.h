@@ -922,12 +922,12 @@ typedef struct izin_log_fault {
  * with a NUL in it) is damaged.  Returns 0 or an error (the log could not be read). */
 int izin_log_verify(izin_log *lg, int64_t *count, izin_log_fault *f);
 
-/* Merge another log (open for reading) into lg: verify it whole first,
- * then, in one transaction, add every sighting of every device that lg
- * does not hold yet (new local seq numbers, the device's own chain kept).
- * A log that does not verify, or whose chain for a device differs from
- * the one lg holds, is refused whole: f says why (f->seq in other), and
- * nothing is written.  *added gets the number of sightings added (0 when
+/* Merge another log (open for reading) into lg: in one transaction, add
+ * every sighting of every device that lg does not hold yet (new local seq
+ * numbers, the device's own chain kept), verifying other whole in the same
+ * walk.  A log that does not verify, or whose chain for a device differs
+ * from the one lg holds, is refused whole: f says why (f->seq in other),
+ * the transaction is rolled back and nothing is written.  *added gets the number of sightings added (0 when
  * merging again). */
 int izin_log_merge(izin_log *lg, izin_log *other, int64_t *added,
                    izin_log_fault *f);

@@ -183,61 +183,81 @@ note(izin_log_fault *f, int has_seq, int64_t seq, const char *why)
 	f->why = why;
 }
 
-/* Verify inside an open (read) transaction. */
-static int
-verify_txn(izin_log *lg, int64_t *count, izin_log_fault *f)
+/* What a walk over every row of a log needs to check its chains: the
+ * heads, the layouts and scratch space. */
+struct walk {
+	struct chains cs;
+	struct layouts ls;
+	struct izin_buf b, hb;
+	struct cols cols;
+	struct chain *c;        /* the chain of the row before */
+	int64_t count;
+};
+
+static void
+walk_free(struct walk *w)
 {
-	struct chains cs = { NULL, 0, 0 };
-	struct layouts ls = { NULL, 0 };
-	struct izin_buf b = { NULL, 0, 0 }, hb = { NULL, 0, 0 };
-	struct cols cols = { NULL, 0, 0 };
-	struct rowsel all = { ROWS_ALL, NULL, NULL, 0, 0, 0, 0, 0, 1 };
-	struct chain *c = NULL;
-	struct rows *cur = NULL;
-	struct srow r;
-	int rc, err;
+	chains_free(&w->cs);
+	izin_log_layouts_free(&w->ls);
+	free(w->b.p);
+	free(w->hb.p);
+	izin_log_cols_free(&w->cols);
+}
 
-	*count = 0;
-	memset(f, 0, sizeof(*f));
-	if ((rc = chains_load(lg, &cs)) < 0)
-		return rc;
-	if ((rc = izin_log_layouts_load(lg, &ls)) < 0) {
-		chains_free(&cs);
-		return rc;
-	}
-	if ((rc = lg->ops->rows_open(lg, &all, &cur)) < 0)
-		goto out;
-	while ((rc = lg->ops->rows_next(cur, &r)) == 1) {
-		const char *dev = r.w.device ? r.w.device : "";
-		const char *reason;
+static int
+walk_init(izin_log *lg, struct walk *w)
+{
+	int rc;
 
-		(*count)++;
-		if (c == NULL || strcmp(c->device, dev) != 0)
-			c = chains_find(&cs, dev);
-		if (c == NULL) {
-			note(f, 1, r.seq,
-			     "inserted: its device has no chain head");
-			continue;
-		}
-		if (c->fault.found)
-			continue;
-		reason = check_row(&r, c, &ls, &b, &hb, &cols, &err);
-		if (err < 0) {
-			rc = err;
-			goto out;
-		}
-		if (reason != NULL) {
-			c->fault = (izin_log_fault){ 1, 1, r.seq, reason };
-			continue;
-		}
-		c->dseq = r.w.dseq;
-		c->seq = r.seq;
-		memcpy(c->hash, r.hash, IZIN_LOG_HASH_LEN);
+	memset(w, 0, sizeof(*w));
+	if ((rc = chains_load(lg, &w->cs)) < 0 ||
+	    (rc = izin_log_layouts_load(lg, &w->ls)) < 0)
+		walk_free(w);
+	return rc;
+}
+
+/* Check one row, in seq order, against its chain so far, noting a fault
+ * in f.  Returns 1 when the row holds (and moves its chain on), 0 when
+ * it does not, or an error. */
+static int
+walk_row(struct walk *w, const struct srow *r, izin_log_fault *f)
+{
+	const char *dev = r->w.device ? r->w.device : "";
+	const char *reason;
+	struct chain *c = w->c;
+	int err;
+
+	w->count++;
+	if (c == NULL || strcmp(c->device, dev) != 0)
+		c = w->c = chains_find(&w->cs, dev);
+	if (c == NULL) {
+		note(f, 1, r->seq, "inserted: its device has no chain head");
+		return 0;
 	}
-	if (rc < 0)
-		goto out;
-	for (size_t i = 0; i < cs.n; i++) {
-		c = &cs.v[i];
+	if (c->fault.found)
+		return 0;
+	reason = check_row(r, c, &w->ls, &w->b, &w->hb, &w->cols, &err);
+	if (err < 0)
+		return err;
+	if (reason != NULL) {
+		/* Kept with the chain and noted at the end, where a fault
+		 * of another chain's head may name a lower seq. */
+		c->fault = (izin_log_fault){ 1, 1, r->seq, reason };
+		return 0;
+	}
+	c->dseq = r->w.dseq;
+	c->seq = r->seq;
+	memcpy(c->hash, r->hash, IZIN_LOG_HASH_LEN);
+	return 1;
+}
+
+/* After the last row: each chain must end at its head.  f then holds the
+ * first fault in the log's order. */
+static void
+walk_end(struct walk *w, izin_log_fault *f)
+{
+	for (size_t i = 0; i < w->cs.n; i++) {
+		struct chain *c = &w->cs.v[i];
 		if (!c->fault.found && c->dseq != c->head_dseq)
 			c->fault = (izin_log_fault){ 1, 1, c->head_seq,
 			    "deleted: the chain ends before its head" };
@@ -248,14 +268,35 @@ verify_txn(izin_log *lg, int64_t *count, izin_log_fault *f)
 		if (c->fault.found)
 			note(f, c->fault.has_seq, c->fault.seq, c->fault.why);
 	}
+}
+
+/* Verify inside an open (read) transaction. */
+static int
+verify_txn(izin_log *lg, int64_t *count, izin_log_fault *f)
+{
+	struct rowsel all = { ROWS_ALL, NULL, NULL, 0, 0, 0, 0, 0, 1 };
+	struct rows *cur = NULL;
+	struct walk w;
+	struct srow r;
+	int rc;
+
+	*count = 0;
+	memset(f, 0, sizeof(*f));
+	if ((rc = walk_init(lg, &w)) < 0)
+		return rc;
+	if ((rc = lg->ops->rows_open(lg, &all, &cur)) < 0)
+		goto out;
+	while ((rc = lg->ops->rows_next(cur, &r)) == 1)
+		if ((rc = walk_row(&w, &r, f)) < 0)
+			break;
+	if (rc < 0)
+		goto out;
+	walk_end(&w, f);
+	*count = w.count;
 out:
 	if (cur != NULL)
 		lg->ops->rows_close(cur);
-	chains_free(&cs);
-	izin_log_layouts_free(&ls);
-	free(b.p);
-	free(hb.p);
-	izin_log_cols_free(&cols);
+	walk_free(&w);
 	return rc;
 }
 
@@ -271,9 +312,9 @@ izin_log_verify(izin_log *lg, int64_t *count, izin_log_fault *f)
 	return rc;
 }
 
-/* Our row (device, dseq)'s hash into out; 0 when found, 1 when not.  Not
- * indexed: needed only when the other log holds a shorter copy of a
- * chain we have. */
+/* Our row (device, dseq)'s hash into out; 0 when found, 1 when not.
+ * Needed only when the other log holds a shorter copy of a chain we
+ * have. */
 static int
 row_hash(izin_log *lg, const char *device, int64_t dseq,
          unsigned char out[IZIN_LOG_HASH_LEN])
@@ -297,7 +338,8 @@ row_hash(izin_log *lg, const char *device, int64_t dseq,
 
 /* Every device of other that we hold too must have the same chain as
  * far as the shorter of the two goes.  Where ours is the longer one the
- * check is made here; where theirs is, on the row itself while copying. */
+ * check is made here; where theirs is, on the row itself while copying;
+ * where both end at the same sighting, on the heads. */
 static int
 merge_check_heads(izin_log *lg, struct chains *ours, const struct chains *theirs,
                   izin_log_fault *f)
@@ -310,7 +352,9 @@ merge_check_heads(izin_log *lg, struct chains *ours, const struct chains *theirs
 		struct chain *o = chains_find(ours, t->device);
 		if (o == NULL || o->head_dseq < t->head_dseq || t->head_dseq == 0)
 			continue;
-		if ((rc = row_hash(lg, t->device, t->head_dseq, h)) < 0)
+		if (o->head_dseq == t->head_dseq)
+			memcpy(h, o->head_hash, IZIN_LOG_HASH_LEN), rc = 0;
+		else if ((rc = row_hash(lg, t->device, t->head_dseq, h)) < 0)
 			return rc;
 		if (rc == 1 || memcmp(h, t->head_hash, IZIN_LOG_HASH_LEN)) {
 			note(f, 1, t->head_seq, "its device's chain differs"
@@ -321,17 +365,26 @@ merge_check_heads(izin_log *lg, struct chains *ours, const struct chains *theirs
 	return 0;
 }
 
+/*
+ * One walk over the other log both verifies it (w, faults to vf) and
+ * copies what we lack, so that the store takes rows while the next ones
+ * are hashed.  The first fault of either kind stops the copying (mf: a
+ * chain that differs from ours); the walk goes on to find the first
+ * fault of the log, and the caller then rolls the transaction back:
+ * nothing of a log that fails is ever committed.
+ */
 static int
 merge_rows(izin_log *lg, izin_log *other, struct chains *ours,
-           const struct layouts *ls, int64_t *added, izin_log_fault *f)
+           struct walk *w, int64_t *added, izin_log_fault *mf,
+           izin_log_fault *vf)
 {
-	/* Checked already, by verify_txn() in this same snapshot. */
-	struct rowsel all = { ROWS_ALL, NULL, NULL, 0, 0, 0, 0, 0, 0 };
+	struct rowsel all = { ROWS_ALL, NULL, NULL, 0, 0, 0, 0, 0, 1 };
+	const struct layouts *ls = &w->ls;
 	struct rows *cur;
 	struct chain *c = NULL;
 	struct srow r;
 	int64_t *ids;
-	int rc;
+	int rc, copying = !mf->found;
 
 	/* Their layout ids to ours, found or made once each. */
 	if ((ids = calloc(ls->n ? ls->n : 1, sizeof(*ids))) == NULL)
@@ -344,10 +397,18 @@ merge_rows(izin_log *lg, izin_log *other, struct chains *ours,
 		const struct layout *l;
 		size_t li;
 
+		if ((rc = walk_row(w, &r, vf)) < 0)
+			break;
+		if (rc == 0)
+			copying = 0;
+		rc = 0;
+		if (!copying)
+			continue;
+		/* The row holds, so every column is there, its layout too,
+		 * and its device has a head (and so a chain of ours). */
 		if (c == NULL || strcmp(c->device, r.w.device) != 0)
 			c = chains_find(ours, r.w.device);
 		if (c == NULL) {
-			/* A verified log has a head for every device. */
 			rc = IZIN_EIO;
 			break;
 		}
@@ -355,14 +416,12 @@ merge_rows(izin_log *lg, izin_log *other, struct chains *ours,
 			continue;
 		if (r.w.dseq == c->dseq) {
 			if (memcmp(r.hash, c->hash, IZIN_LOG_HASH_LEN)) {
-				note(f, 1, r.seq, "its device's chain"
+				note(mf, 1, r.seq, "its device's chain"
 				         " differs from the one already in the log");
-				rc = 0;
-				break;
+				copying = 0;
 			}
 			continue;
 		}
-		/* Verified, so every column is there and the layout too. */
 		l = izin_log_layouts_find(ls, r.layout);
 		li = (size_t)(l - ls->v);
 		if (ids[li] == 0 &&
@@ -379,6 +438,8 @@ merge_rows(izin_log *lg, izin_log *other, struct chains *ours,
 	}
 	other->ops->rows_close(cur);
 	free(ids);
+	if (rc >= 0)
+		walk_end(w, vf);
 	return rc;
 }
 
@@ -423,9 +484,9 @@ int
 izin_log_merge(izin_log *lg, izin_log *other, int64_t *added,
                izin_log_fault *f)
 {
-	struct chains ours = { NULL, 0, 0 }, theirs = { NULL, 0, 0 };
-	struct layouts ls = { NULL, 0 };
-	int64_t count;
+	struct chains ours = { NULL, 0, 0 };
+	izin_log_fault mf = { 0, 0, 0, NULL };
+	struct walk w;
 	int rc;
 
 	*added = 0;
@@ -435,16 +496,19 @@ izin_log_merge(izin_log *lg, izin_log *other, int64_t *added,
 	/* One snapshot of the other log for the check and the copy. */
 	if ((rc = other->ops->begin(other, 0)) < 0)
 		return rc;
-	if ((rc = verify_txn(other, &count, f)) < 0 || f->found ||
-	    (rc = chains_load(other, &theirs)) < 0 ||
-	    (rc = izin_log_layouts_load(other, &ls)) < 0)
-		goto out;
+	if ((rc = walk_init(other, &w)) < 0) {
+		(void)other->ops->end(other);
+		return rc;
+	}
 	if ((rc = lg->ops->begin(lg, 1)) < 0 ||
-	    (rc = merge_chains(lg, &ours, &theirs)) < 0 ||
-	    (rc = merge_check_heads(lg, &ours, &theirs, f)) < 0 ||
-	    f->found ||
-	    (rc = merge_rows(lg, other, &ours, &ls, added, f)) < 0 ||
-	    f->found)
+	    (rc = merge_chains(lg, &ours, &w.cs)) < 0 ||
+	    (rc = merge_check_heads(lg, &ours, &w.cs, &mf)) < 0 ||
+	    (rc = merge_rows(lg, other, &ours, &w, added, &mf, f)) < 0)
+		goto undo;
+	/* A log that does not verify is named for that first. */
+	if (!f->found && mf.found)
+		*f = mf;
+	if (f->found)
 		goto undo;
 	for (size_t i = 0; i < ours.n; i++) {
 		const struct chain *c = &ours.v[i];
@@ -464,7 +528,6 @@ undo:
 out:
 	(void)other->ops->end(other);
 	chains_free(&ours);
-	chains_free(&theirs);
-	izin_log_layouts_free(&ls);
+	walk_free(&w);
 	return rc;
 }
