@@ -39,10 +39,12 @@ $(error missing Debian packages: $(MISSING); run 'make deps' as root or 'apt-get
 endif
 endif
 
-PC_LIB  = libqrencode zbar libpng libjpeg sqlite3 libpq libsodium jansson \
-          libexif
+# libpq gives only its header: lib/log_pg.c loads libpq.so.5 at run time,
+# so that no tool carries its libraries until a PostgreSQL log is opened.
+PC_LIB  = libqrencode zbar libpng libjpeg sqlite3 libsodium jansson libexif
+PC_INC  = $(PC_LIB) libpq
 ALL_CFLAGS  = $(CPPFLAGS) -Ilib $(CFLAGS) $(WARN) \
-              $(SANFLAGS) $(shell pkg-config --cflags $(PC_LIB) 2>/dev/null)
+              $(SANFLAGS) $(shell pkg-config --cflags $(PC_INC) 2>/dev/null)
 # --as-needed: a tool records only the shared libraries it really calls.
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS) -Wl,--as-needed
 LIBS        = $(shell pkg-config --libs $(PC_LIB) 2>/dev/null) -lpthread -lm
@@ -177,7 +179,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_CFLAGS   = -g -O1 -fno-omit-frame-pointer -Ilib \
                 -fsanitize=address,undefined -fno-sanitize-recover=all \
-                $(shell pkg-config --cflags $(PC_LIB) 2>/dev/null)
+                $(shell pkg-config --cflags $(PC_INC) 2>/dev/null)
 FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN = $(FUZZ_SRC:.c=)
 FUZZ_OBJ = $(patsubst lib/%.c,tests/fuzz/obj/%.o,$(LIB_SRC))

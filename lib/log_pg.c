@@ -11,9 +11,17 @@
  * whatever was rolled back or killed.  Sightings go in by binary COPY,
  * kept open across insert() calls and ended before any other statement.
  * Rows come back through a cursor, a batch at a time, in binary.
+ *
+ * libpq is loaded with dlopen() when a PostgreSQL location is first
+ * opened, not linked: it brings some twenty-five shared libraries (TLS,
+ * Kerberos, LDAP...) that would otherwise load into every tool that can
+ * open a log, at about 10 ms a start, even for SQLite files.  A plain
+ * file path never loads it; libpq-fe.h still gives every type.
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <dlfcn.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +30,56 @@
 #include <libpq-fe.h>
 
 #include "log_internal.h"
+
+#define PQ_SONAME "libpq.so.5"
+
+/* Every libpq function used here: PQexec is called as pq.exec, and so on.
+ * Each pointer takes its type from the function's own declaration in
+ * libpq-fe.h, so no prototype is written twice. */
+#define PQ_FUNCS \
+	X(clear) X(connectdb) X(conninfoFree) X(conninfoParse) \
+	X(errorMessage) X(exec) X(execParams) X(execPrepared) X(finish) \
+	X(freemem) X(getResult) X(getisnull) X(getlength) X(getvalue) \
+	X(nfields) X(ntuples) X(prepare) X(putCopyData) X(putCopyEnd) \
+	X(resultErrorField) X(resultStatus) X(setClientEncoding) \
+	X(setNoticeProcessor) X(status) X(transactionStatus)
+
+static struct {
+#define X(f) __typeof__(PQ##f) *f;
+	PQ_FUNCS
+#undef X
+} pq;
+static int pq_ok;
+static pthread_once_t pq_once = PTHREAD_ONCE_INIT;
+
+static void
+pq_load_once(void)
+{
+	void *h;
+
+	if ((h = dlopen(PQ_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL)
+		return;
+#define X(f) \
+	if ((pq.f = (__typeof__(pq.f))dlsym(h, "PQ" #f)) == NULL) \
+		goto fail;
+	PQ_FUNCS
+#undef X
+	pq_ok = 1;
+	return;
+fail:
+	/* An older libpq.so.5 without one of them: none is used. */
+	memset(&pq, 0, sizeof(pq));
+	dlclose(h);
+}
+
+/* 1 when libpq is loaded (at the first call, once for all threads);
+ * never unloaded, as results and connections may outlive any log. */
+static int
+pq_load(void)
+{
+	pthread_once(&pq_once, pq_load_once);
+	return pq_ok;
+}
 
 /* The schema this code writes, and the application it names. */
 #define PG_VERSION 1
@@ -230,11 +288,11 @@ res_err(izin_log *lg, PGresult *res)
 	const char *m = NULL;
 
 	if (res != NULL)
-		m = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+		m = pq.resultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 	if (m == NULL)
-		m = PQerrorMessage(PG(lg)->conn);
+		m = pq.errorMessage(PG(lg)->conn);
 	set_msg(lg, m);
-	PQclear(res);
+	pq.clear(res);
 	return IZIN_EIO;
 }
 
@@ -242,7 +300,7 @@ res_err(izin_log *lg, PGresult *res)
 static int
 res_ok(PGresult *res, ExecStatusType want)
 {
-	return res != NULL && PQresultStatus(res) == want;
+	return res != NULL && pq.resultStatus(res) == want;
 }
 
 static void
@@ -276,9 +334,9 @@ static int
 col64(const PGresult *res, int row, int col, int64_t *v)
 {
 	*v = 0;
-	if (PQgetisnull(res, row, col) || PQgetlength(res, row, col) != 8)
+	if (pq.getisnull(res, row, col) || pq.getlength(res, row, col) != 8)
 		return -1;
-	*v = get64(PQgetvalue(res, row, col));
+	*v = get64(pq.getvalue(res, row, col));
 	return 0;
 }
 
@@ -331,17 +389,17 @@ run(izin_log *lg, int st, const struct params *p, ExecStatusType want,
 	if ((*rc = copy_end(lg)) < 0)
 		return NULL;
 	if (!s->prepared[st]) {
-		res = PQprepare(s->conn, stmts[st][0], stmts[st][1], 0, NULL);
+		res = pq.prepare(s->conn, stmts[st][0], stmts[st][1], 0, NULL);
 		if (!res_ok(res, PGRES_COMMAND_OK)) {
 			*rc = res_err(lg, res);
 			return NULL;
 		}
-		PQclear(res);
+		pq.clear(res);
 		s->prepared[st] = 1;
 	}
-	res = PQexecPrepared(s->conn, stmts[st][0], p ? p->n : 0,
-	                     p ? p->v : NULL, p ? p->len : NULL,
-	                     p ? p->fmt : NULL, 1);
+	res = pq.execPrepared(s->conn, stmts[st][0], p ? p->n : 0,
+	                      p ? p->v : NULL, p ? p->len : NULL,
+	                      p ? p->fmt : NULL, 1);
 	if (res_ok(res, want))
 		return res;
 	*rc = res_err(lg, res);
@@ -357,10 +415,10 @@ exec(izin_log *lg, const char *sql)
 
 	if ((rc = copy_end(lg)) < 0)
 		return rc;
-	res = PQexec(PG(lg)->conn, sql);
+	res = pq.exec(PG(lg)->conn, sql);
 	if (!res_ok(res, PGRES_COMMAND_OK) && !res_ok(res, PGRES_TUPLES_OK))
 		return res_err(lg, res);
-	PQclear(res);
+	pq.clear(res);
 	return 0;
 }
 
@@ -373,7 +431,7 @@ copy_flush(izin_log *lg)
 	if (s->cb.len > INT32_MAX)
 		return IZIN_ELENGTH;
 	if (s->cb.len > 0 &&
-	    PQputCopyData(s->conn, s->cb.p, (int)s->cb.len) != 1)
+	    pq.putCopyData(s->conn, s->cb.p, (int)s->cb.len) != 1)
 		return res_err(lg, NULL);
 	s->cb.len = 0;
 	return 0;
@@ -396,13 +454,13 @@ copy_end(izin_log *lg)
 	s->cb.p[s->cb.len++] = (char)0xff;
 	if ((rc = copy_flush(lg)) < 0)
 		return rc;
-	if (PQputCopyEnd(s->conn, NULL) != 1)
+	if (pq.putCopyEnd(s->conn, NULL) != 1)
 		return res_err(lg, NULL);
-	while ((res = PQgetResult(s->conn)) != NULL) {
+	while ((res = pq.getResult(s->conn)) != NULL) {
 		if (rc == 0 && !res_ok(res, PGRES_COMMAND_OK))
 			rc = res_err(lg, res);
 		else
-			PQclear(res);
+			pq.clear(res);
 	}
 	return rc;
 }
@@ -418,9 +476,9 @@ copy_abort(izin_log *lg)
 		return;
 	s->copying = 0;
 	s->cb.len = 0;
-	if (PQputCopyEnd(s->conn, "rolled back") == 1)
-		while ((res = PQgetResult(s->conn)) != NULL)
-			PQclear(res);
+	if (pq.putCopyEnd(s->conn, "rolled back") == 1)
+		while ((res = pq.getResult(s->conn)) != NULL)
+			pq.clear(res);
 }
 
 static int
@@ -430,11 +488,11 @@ copy_start(izin_log *lg)
 	struct pg *s = PG(lg);
 	PGresult *res;
 
-	res = PQexec(s->conn, "COPY izin.sighting(" ROW_COLS ")"
-	             " FROM STDIN (FORMAT binary)");
+	res = pq.exec(s->conn, "COPY izin.sighting(" ROW_COLS ")"
+	              " FROM STDIN (FORMAT binary)");
 	if (!res_ok(res, PGRES_COPY_IN))
 		return res_err(lg, res);
-	PQclear(res);
+	pq.clear(res);
 	s->copying = 1;
 	s->cb.len = 0;
 	/* The signature (with its NUL), flags and header extension. */
@@ -462,9 +520,9 @@ need_month(izin_log *lg, int64_t e)
 	p_int(&p, e);
 	if ((res = run(lg, S_MONTH, &p, PGRES_TUPLES_OK, &rc)) == NULL)
 		return rc;
-	rc = PQntuples(res) == 1 && col64(res, 0, 0, &m.lo) == 0 &&
+	rc = pq.ntuples(res) == 1 && col64(res, 0, 0, &m.lo) == 0 &&
 	     col64(res, 0, 1, &m.hi) == 0 ? 0 : IZIN_EIO;
-	PQclear(res);
+	pq.clear(res);
 	if (rc < 0) {
 		set_msg(lg, "izin.add_month() gave no bounds");
 		return rc;
@@ -563,36 +621,36 @@ read_version(izin_log *lg, int *version)
 	int64_t v;
 
 	*version = -1;
-	res = PQexec(PG(lg)->conn, "SELECT to_regclass('izin.version') IS NOT"
-	             " NULL, (SELECT count(*) FROM pg_class c JOIN pg_namespace"
-	             " n ON n.oid = c.relnamespace WHERE n.nspname = 'izin')");
-	if (!res_ok(res, PGRES_TUPLES_OK) || PQntuples(res) != 1)
+	res = pq.exec(PG(lg)->conn, "SELECT to_regclass('izin.version') IS NOT"
+	              " NULL, (SELECT count(*) FROM pg_class c JOIN pg_namespace"
+	              " n ON n.oid = c.relnamespace WHERE n.nspname = 'izin')");
+	if (!res_ok(res, PGRES_TUPLES_OK) || pq.ntuples(res) != 1)
 		return res_err(lg, res);
-	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
-		int empty = strcmp(PQgetvalue(res, 0, 1), "0") == 0;
-		PQclear(res);
+	if (strcmp(pq.getvalue(res, 0, 0), "t") != 0) {
+		int empty = strcmp(pq.getvalue(res, 0, 1), "0") == 0;
+		pq.clear(res);
 		return empty ? 0 : IZIN_EFOREIGN;
 	}
-	PQclear(res);
-	res = PQexecParams(PG(lg)->conn, "SELECT app, version::bigint"
-	                   " FROM izin.version", 0, NULL, NULL, NULL, NULL, 1);
+	pq.clear(res);
+	res = pq.execParams(PG(lg)->conn, "SELECT app, version::bigint"
+	                    " FROM izin.version", 0, NULL, NULL, NULL, NULL, 1);
 	if (!res_ok(res, PGRES_TUPLES_OK)) {
-		const char *st = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		const char *st = pq.resultErrorField(res, PG_DIAG_SQLSTATE);
 		/* Columns or types of someone else's table. */
 		if (st != NULL && (strcmp(st, "42703") == 0 ||
 		    strcmp(st, "42804") == 0 || strcmp(st, "42846") == 0)) {
-			PQclear(res);
+			pq.clear(res);
 			return IZIN_EFOREIGN;
 		}
 		return res_err(lg, res);
 	}
-	app = PQntuples(res) == 1 ? PQgetvalue(res, 0, 0) : NULL;
+	app = pq.ntuples(res) == 1 ? pq.getvalue(res, 0, 0) : NULL;
 	if (app == NULL || strcmp(app, PG_APP) != 0 ||
 	    col64(res, 0, 1, &v) < 0 || v < 0 || v > INT32_MAX) {
-		PQclear(res);
+		pq.clear(res);
 		return IZIN_EFOREIGN;
 	}
-	PQclear(res);
+	pq.clear(res);
 	*version = (int)v;
 	return 0;
 }
@@ -614,18 +672,18 @@ lock_write(izin_log *lg)
 	/* Not prepared: a migration takes it before the schema is there. */
 	if ((rc = copy_end(lg)) < 0)
 		return rc;
-	res = PQexecParams(PG(lg)->conn, "SELECT pg_advisory_xact_lock($1, $2)",
-	                   2, NULL, p.v, p.len, p.fmt, 1);
+	res = pq.execParams(PG(lg)->conn, "SELECT pg_advisory_xact_lock($1, $2)",
+	                    2, NULL, p.v, p.len, p.fmt, 1);
 	if (!res_ok(res, PGRES_TUPLES_OK))
 		return res_err(lg, res);
-	PQclear(res);
+	pq.clear(res);
 	return 0;
 }
 
 static int
 undo(izin_log *lg, int err)
 {
-	PQclear(PQexec(PG(lg)->conn, "ROLLBACK"));
+	pq.clear(pq.exec(PG(lg)->conn, "ROLLBACK"));
 	return err;
 }
 
@@ -650,12 +708,12 @@ migrate(izin_log *lg, const char *newid)
 			return undo(lg, rc);
 	if (v < 0) {
 		p_str(&p, newid);
-		res = PQexecParams(PG(lg)->conn, "INSERT INTO izin.meta(key, value)"
-		                   " VALUES('device', $1)", 1, NULL, p.v, p.len,
-		                   p.fmt, 1);
+		res = pq.execParams(PG(lg)->conn, "INSERT INTO izin.meta(key, value)"
+		                    " VALUES('device', $1)", 1, NULL, p.v, p.len,
+		                    p.fmt, 1);
 		if (!res_ok(res, PGRES_COMMAND_OK))
 			return undo(lg, res_err(lg, res));
-		PQclear(res);
+		pq.clear(res);
 	}
 	snprintf(sql, sizeof(sql), "UPDATE izin.version SET version = %d",
 	         PG_VERSION);
@@ -670,19 +728,19 @@ load_device(izin_log *lg)
 	PGresult *res;
 	const char *d;
 
-	res = PQexec(PG(lg)->conn,
-	             "SELECT value FROM izin.meta WHERE key = 'device'");
+	res = pq.exec(PG(lg)->conn,
+	              "SELECT value FROM izin.meta WHERE key = 'device'");
 	if (!res_ok(res, PGRES_TUPLES_OK))
 		return res_err(lg, res);
-	d = PQntuples(res) == 1 ? PQgetvalue(res, 0, 0) : "";
+	d = pq.ntuples(res) == 1 ? pq.getvalue(res, 0, 0) : "";
 	if (strlen(d) != IZIN_DEVICE_LEN ||
 	    strspn(d, "0123456789abcdef") != IZIN_DEVICE_LEN) {
-		PQclear(res);
+		pq.clear(res);
 		set_msg(lg, "no device id");
 		return IZIN_EIO;
 	}
 	memcpy(lg->device, d, IZIN_DEVICE_LEN + 1);
-	PQclear(res);
+	pq.clear(res);
 	return 0;
 }
 
@@ -698,22 +756,32 @@ quiet(void *arg, const char *msg)
 /*
  * A connection string: a postgresql:// or postgres:// URI, or keyword=value
  * pairs that libpq parses, every keyword one it knows (so "a=b.db" stays a
- * file, and "./host=x.db" names a file whose name looks like one).
+ * file, and "./host=x.db" names a file whose name looks like one).  Only a
+ * name that starts like keyword= loads libpq to decide; every keyword it
+ * knows is lowercase letters and "_".  Without libpq such a name is taken
+ * as a connection string, so that opening it says libpq is missing rather
+ * than making a file of it.
  */
 static int
 pg_claims(const char *location)
 {
 	PQconninfoOption *o;
 	char *err = NULL;
+	const char *p = location + strspn(location, " \t\n\r\f\v");
+	size_t k = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
 
 	if (strncmp(location, "postgresql://", 13) == 0 ||
 	    strncmp(location, "postgres://", 11) == 0)
 		return 1;
-	if (strchr(location, '=') == NULL)
+	p += k;
+	p += strspn(p, " \t\n\r\f\v");
+	if (k == 0 || *p != '=')
 		return 0;
-	o = PQconninfoParse(location, &err);
-	PQfreemem(err);
-	PQconninfoFree(o);
+	if (!pq_load())
+		return 1;
+	o = pq.conninfoParse(location, &err);
+	pq.freemem(err);
+	pq.conninfoFree(o);
 	return o != NULL;
 }
 
@@ -724,15 +792,20 @@ pg_open(izin_log *lg, const char *location, int mode, const char *newid)
 	int v, rc;
 
 	(void)mode;
+	if (!pq_load()) {
+		set_msg(lg, "PostgreSQL client library " PQ_SONAME
+		    " not found: apt-get install libpq5");
+		return IZIN_EIO;
+	}
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return IZIN_ENOMEM;
 	lg->store = s;
-	if ((s->conn = PQconnectdb(location)) == NULL)
+	if ((s->conn = pq.connectdb(location)) == NULL)
 		return IZIN_ENOMEM;
-	if (PQstatus(s->conn) != CONNECTION_OK)
+	if (pq.status(s->conn) != CONNECTION_OK)
 		return res_err(lg, NULL);
-	PQsetNoticeProcessor(s->conn, quiet, NULL);
-	if (PQsetClientEncoding(s->conn, "UTF8") != 0)
+	pq.setNoticeProcessor(s->conn, quiet, NULL);
+	if (pq.setClientEncoding(s->conn, "UTF8") != 0)
 		return res_err(lg, NULL);
 	if ((rc = read_version(lg, &v)) < 0)
 		return rc;
@@ -758,7 +831,7 @@ pg_close(izin_log *lg)
 		return;
 	if (s->conn != NULL) {
 		copy_abort(lg);
-		PQfinish(s->conn);
+		pq.finish(s->conn);
 	}
 	free(s->months);
 	free(s->cb.p);
@@ -787,13 +860,13 @@ pg_begin(izin_log *lg, int write)
 	if ((rc = lock_write(lg)) < 0 ||
 	    (res = run(lg, S_COUNTERS, NULL, PGRES_TUPLES_OK, &rc)) == NULL)
 		return rc;
-	if (PQntuples(res) != 1 || col64(res, 0, 0, &s->seq) < 0 ||
+	if (pq.ntuples(res) != 1 || col64(res, 0, 0, &s->seq) < 0 ||
 	    col64(res, 0, 1, &s->lid) < 0) {
-		PQclear(res);
+		pq.clear(res);
 		set_msg(lg, "izin.counter damaged");
 		return IZIN_EIO;
 	}
-	PQclear(res);
+	pq.clear(res);
 	s->seq0 = s->seq;
 	s->lid0 = s->lid;
 	return 0;
@@ -815,7 +888,7 @@ pg_end(izin_log *lg)
 		if ((res = run(lg, S_COUNTERS_PUT, &p, PGRES_COMMAND_OK,
 		               &rc)) == NULL)
 			return rc;
-		PQclear(res);
+		pq.clear(res);
 	}
 	if ((rc = exec(lg, "COMMIT")) < 0)
 		return rc;
@@ -829,8 +902,8 @@ pg_rollback(izin_log *lg)
 	struct pg *s = PG(lg);
 
 	copy_abort(lg);
-	if (PQtransactionStatus(s->conn) != PQTRANS_IDLE)
-		PQclear(PQexec(s->conn, "ROLLBACK"));
+	if (pq.transactionStatus(s->conn) != PQTRANS_IDLE)
+		pq.clear(pq.exec(s->conn, "ROLLBACK"));
 	s->txn = 0;
 	s->nmonths = 0;
 }
@@ -846,12 +919,12 @@ pg_layout_id(izin_log *lg, const char *keys, size_t len, int64_t *id)
 	if ((rc = p_text(&p, keys, len)) < 0 ||
 	    (res = run(lg, S_LAYOUT_GET, &p, PGRES_TUPLES_OK, &rc)) == NULL)
 		return rc;
-	if (PQntuples(res) == 1) {
+	if (pq.ntuples(res) == 1) {
 		rc = col64(res, 0, 0, id) == 0 ? 0 : IZIN_EIO;
-		PQclear(res);
+		pq.clear(res);
 		return rc;
 	}
-	PQclear(res);
+	pq.clear(res);
 	if (s->txn != 2)
 		return IZIN_EINVAL;
 	p.n = 0;
@@ -859,7 +932,7 @@ pg_layout_id(izin_log *lg, const char *keys, size_t len, int64_t *id)
 	(void)p_text(&p, keys, len);
 	if ((res = run(lg, S_LAYOUT_PUT, &p, PGRES_COMMAND_OK, &rc)) == NULL)
 		return rc;
-	PQclear(res);
+	pq.clear(res);
 	*id = ++s->lid;
 	return 0;
 }
@@ -874,13 +947,13 @@ pg_layouts(izin_log *lg, int (*fn)(void *, int64_t, const char *, size_t),
 
 	if ((res = run(lg, S_LAYOUTS, NULL, PGRES_TUPLES_OK, &rc)) == NULL)
 		return rc;
-	for (int i = 0; i < PQntuples(res) && rc == 0; i++) {
+	for (int i = 0; i < pq.ntuples(res) && rc == 0; i++) {
 		if (col64(res, i, 0, &id) < 0)
 			continue;
-		rc = fn(arg, id, PQgetvalue(res, i, 1),
-		        (size_t)PQgetlength(res, i, 1));
+		rc = fn(arg, id, pq.getvalue(res, i, 1),
+		        (size_t)pq.getlength(res, i, 1));
 	}
-	PQclear(res);
+	pq.clear(res);
 	return rc;
 }
 
@@ -890,15 +963,15 @@ head_cols(const PGresult *res, int i, struct head *h)
 {
 	int bad;
 
-	h->device = PQgetvalue(res, i, 0);
-	bad = PQgetisnull(res, i, 0);
+	h->device = pq.getvalue(res, i, 0);
+	bad = pq.getisnull(res, i, 0);
 	bad |= col64(res, i, 1, &h->dseq) < 0;
 	h->seqok = col64(res, i, 2, &h->seq) == 0;
-	h->hashok = !PQgetisnull(res, i, 3) &&
-	            PQgetlength(res, i, 3) == IZIN_LOG_HASH_LEN;
-	h->damaged = bad || !h->seqok || PQgetisnull(res, i, 3);
+	h->hashok = !pq.getisnull(res, i, 3) &&
+	            pq.getlength(res, i, 3) == IZIN_LOG_HASH_LEN;
+	h->damaged = bad || !h->seqok || pq.getisnull(res, i, 3);
 	if (h->hashok)
-		memcpy(h->hash, PQgetvalue(res, i, 3), IZIN_LOG_HASH_LEN);
+		memcpy(h->hash, pq.getvalue(res, i, 3), IZIN_LOG_HASH_LEN);
 	else
 		memset(h->hash, 0, IZIN_LOG_HASH_LEN);
 }
@@ -914,12 +987,12 @@ pg_head_get(izin_log *lg, const char *device, struct head *h, int *found)
 	p_str(&p, device);
 	if ((res = run(lg, S_HEAD_GET, &p, PGRES_TUPLES_OK, &rc)) == NULL)
 		return rc;
-	if (PQntuples(res) == 1) {
+	if (pq.ntuples(res) == 1) {
 		head_cols(res, 0, h);
 		*found = 1;
 	}
 	h->device = device;
-	PQclear(res);
+	pq.clear(res);
 	return 0;
 }
 
@@ -932,11 +1005,11 @@ pg_heads(izin_log *lg, int (*fn)(void *, const struct head *), void *arg)
 
 	if ((res = run(lg, S_HEADS, NULL, PGRES_TUPLES_OK, &rc)) == NULL)
 		return rc;
-	for (int i = 0; i < PQntuples(res) && rc == 0; i++) {
+	for (int i = 0; i < pq.ntuples(res) && rc == 0; i++) {
 		head_cols(res, i, &h);
 		rc = fn(arg, &h);
 	}
-	PQclear(res);
+	pq.clear(res);
 	return rc;
 }
 
@@ -953,7 +1026,7 @@ pg_head_put(izin_log *lg, const struct head *h)
 	(void)p_text(&p, (const char *)h->hash, IZIN_LOG_HASH_LEN);
 	if ((res = run(lg, S_HEAD_PUT, &p, PGRES_COMMAND_OK, &rc)) == NULL)
 		return rc;
-	PQclear(res);
+	pq.clear(res);
 	return 0;
 }
 
@@ -1010,12 +1083,12 @@ pg_rows_open(izin_log *lg, const struct rowsel *sel, struct rows **out)
 		free(c);
 		return IZIN_ELENGTH;
 	}
-	res = PQexecParams(s->conn, sql, p.n, NULL, p.v, p.len, p.fmt, 1);
+	res = pq.execParams(s->conn, sql, p.n, NULL, p.v, p.len, p.fmt, 1);
 	if (!res_ok(res, PGRES_COMMAND_OK)) {
 		free(c);
 		return res_err(lg, res);
 	}
-	PQclear(res);
+	pq.clear(res);
 	*out = c;
 	return 0;
 }
@@ -1029,9 +1102,9 @@ row_cols(const PGresult *res, int i, struct srow *r)
 	int bad = 0;
 
 	for (int k = 0; k < NCOLS; k++) {
-		bad |= PQgetisnull(res, i, k);
-		t[k] = PQgetisnull(res, i, k) ? NULL : PQgetvalue(res, i, k);
-		len[k] = (size_t)PQgetlength(res, i, k);
+		bad |= pq.getisnull(res, i, k);
+		t[k] = pq.getisnull(res, i, k) ? NULL : pq.getvalue(res, i, k);
+		len[k] = (size_t)pq.getlength(res, i, k);
 	}
 	bad |= col64(res, i, 0, &r->seq) < 0;
 	bad |= col64(res, i, 2, &r->w.dseq) < 0;
@@ -1061,24 +1134,24 @@ pg_rows_next(struct rows *c, struct srow *out)
 	char sql[64];
 
 	if (c->i == c->n) {
-		PQclear(c->res);
+		pq.clear(c->res);
 		c->res = NULL;
 		c->i = c->n = 0;
 		if (c->done)
 			return 0;
 		snprintf(sql, sizeof(sql), "FETCH %d FROM %s", BATCH, c->name);
-		c->res = PQexecParams(PG(c->lg)->conn, sql, 0, NULL, NULL, NULL,
-		                      NULL, 1);
+		c->res = pq.execParams(PG(c->lg)->conn, sql, 0, NULL, NULL, NULL,
+		                       NULL, 1);
 		if (!res_ok(c->res, PGRES_TUPLES_OK)) {
 			int rc = res_err(c->lg, c->res);
 			c->res = NULL;
 			return rc;
 		}
-		if (PQnfields(c->res) != NCOLS) {
+		if (pq.nfields(c->res) != NCOLS) {
 			set_msg(c->lg, "a sighting row of the wrong shape");
 			return IZIN_EIO;
 		}
-		c->n = PQntuples(c->res);
+		c->n = pq.ntuples(c->res);
 		c->done = c->n < BATCH;
 		if (c->n == 0)
 			return 0;
@@ -1094,10 +1167,10 @@ pg_rows_close(struct rows *c)
 
 	if (c == NULL)
 		return;
-	PQclear(c->res);
-	if (PQtransactionStatus(PG(c->lg)->conn) == PQTRANS_INTRANS) {
+	pq.clear(c->res);
+	if (pq.transactionStatus(PG(c->lg)->conn) == PQTRANS_INTRANS) {
 		snprintf(sql, sizeof(sql), "CLOSE %s", c->name);
-		PQclear(PQexec(PG(c->lg)->conn, sql));
+		pq.clear(pq.exec(PG(c->lg)->conn, sql));
 	}
 	free(c);
 }
@@ -1126,7 +1199,7 @@ pg_reg_put(izin_log *lg, const izin_reg *v, size_t n)
 		if ((res = run(lg, S_REG_PUT, &p, PGRES_COMMAND_OK,
 		               &rc)) == NULL)
 			return rc;
-		PQclear(res);
+		pq.clear(res);
 	}
 	return 0;
 }
@@ -1145,14 +1218,14 @@ pg_reg_find(izin_log *lg, const char *permit,
 	if ((res = run(lg, S_REG_FIND, &p, PGRES_TUPLES_OK, &rc)) == NULL)
 		return rc;
 	/* Two booleans, one byte each in binary. */
-	if (PQntuples(res) == 1 && PQgetlength(res, 0, 0) == 1 &&
-	    PQgetlength(res, 0, 1) == 1) {
-		if (PQgetvalue(res, 0, 0)[0])
+	if (pq.ntuples(res) == 1 && pq.getlength(res, 0, 0) == 1 &&
+	    pq.getlength(res, 0, 1) == 1) {
+		if (pq.getvalue(res, 0, 0)[0])
 			*found = IZIN_REG_MATCH;
-		else if (PQgetvalue(res, 0, 1)[0])
+		else if (pq.getvalue(res, 0, 1)[0])
 			*found = IZIN_REG_OTHER;
 	}
-	PQclear(res);
+	pq.clear(res);
 	return 0;
 }
 

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -1212,6 +1213,24 @@ START_TEST(test_open_errors)
 }
 END_TEST
 
+/* A file log never loads libpq (log_pg.c loads it only for a connection
+ * string), even when its name has an "=" in it. */
+START_TEST(test_no_libpq)
+{
+	char p[4096], shown[4096];
+	izin_log *lg;
+
+	snprintf(p, sizeof p, "%s/run=3.db", dir);
+	make_log(p);
+	lg = open_log(p, IZIN_LOG_READ);
+	izin_log_close(lg);
+	izin_log_show(p, shown, sizeof shown);
+	ck_assert_str_eq(shown, p);
+	izin_log_show("./host=x.db", shown, sizeof shown);
+	ck_assert_ptr_null(dlopen("libpq.so.5", RTLD_LAZY | RTLD_NOLOAD));
+}
+END_TEST
+
 static Suite *
 log_suite(void)
 {
@@ -1265,6 +1284,7 @@ log_suite(void)
 	tcase_add_test(tc, test_not_a_log);
 	tcase_add_test(tc, test_newer_version);
 	tcase_add_test(tc, test_open_errors);
+	tcase_add_test(tc, test_no_libpq);
 	suite_add_tcase(s, tc);
 
 	return s;
