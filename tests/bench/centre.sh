@@ -85,8 +85,8 @@ bench_centre() {
 	# as root the server runs as postgres, who must reach its folder
 	chmod 755 "$work"
 	pg_start "$d"
-	# a server left running outlives the bench: stop it on ^C too
-	trap 'pg_stop; rm -rf "$work"' EXIT
+	# a server (or pooler) left running outlives the bench: stop it on ^C too
+	trap 'pg_pool_stop; pg_stop; rm -rf "$work"' EXIT
 	trap 'exit 2' INT TERM HUP PIPE
 	_sec0=$(now)
 
@@ -239,12 +239,44 @@ bench_centre() {
 	p=$(printf "2C11JB%06d-K" $((P_DEV / 2 + 42)))
 	rows=$(report-log -d "$c" --trail $p | wc -l)
 	set -- $("$top/tests/bench/cmd_time" "$Q_CENTRE" report-log -d "$c" --trail $p)
+	qt=$1
 	echo "  --trail $p ($((rows - 1)) sightings), whole command: median $1 ms (min $2, max $3) of $Q_CENTRE  (target < 20)"
 	set -- $("$top/tests/bench/cmd_time" "$Q_CENTRE" report-log -d "$c" --last-seen --permit $p)
+	ql=$1
 	echo "  --last-seen --permit $p, whole command:  median $1 ms (min $2, max $3) of $Q_CENTRE  (target < 20)"
 	# what any client pays to connect, start and exit: the floor under both
 	set -- $("$top/tests/bench/cmd_time" "$Q_CENTRE" "$_pg_bin/psql" -X -q -d "$c" -c "SELECT 1")
+	qs=$1
 	echo "  psql -c 'SELECT 1' on the same centre, whole command: median $1 ms (min $2, max $3) of $Q_CENTRE"
+	# The same through PgBouncer, as a data centre runs it: a new client
+	# connection is the pooler's, and the server backend stays warm.
+	pg_pool_start "$d"
+	cp="$PG_POOL dbname=big"
+	report-log -d "$c" --trail $p > "$d/trail.direct"
+	report-log -d "$c" --last-seen --permit $p > "$d/last.direct"
+	# Each client reuses the backend its predecessor left, with the
+	# statements they prepared dropped by DISCARD ALL: the answers must
+	# not change, nor a statement clash with one left behind.
+	i=0 same=0
+	while [ $i -lt 50 ]; do
+		report-log -d "$cp" --trail $p > "$d/trail.pool" 2>&1 &&
+			cmp -s "$d/trail.direct" "$d/trail.pool" &&
+			report-log -d "$cp" --last-seen --permit $p > "$d/last.pool" 2>&1 &&
+			cmp -s "$d/last.direct" "$d/last.pool" && same=$((same + 1))
+		i=$((i + 1))
+	done
+	if [ $same -eq 50 ]; then
+		echo "  through PgBouncer $(PATH="$PATH:/usr/sbin" pgbouncer --version | awk '{ print $2; exit }') (session mode, Unix socket): 50 --trail and --last-seen pairs, every answer the direct one"
+	else
+		centre_fail "through PgBouncer, $((50 - same)) of 50 --trail/--last-seen pairs differ from the direct answers: $(head -n 3 "$d/trail.pool" "$d/last.pool")"
+	fi
+	set -- $("$top/tests/bench/cmd_time" "$Q_CENTRE" report-log -d "$cp" --trail $p)
+	echo "  --trail through PgBouncer, whole command:       median $1 ms (min $2, max $3); direct $qt ms, pooled / direct $(ratio "$1" "$qt")  (target < 20)"
+	set -- $("$top/tests/bench/cmd_time" "$Q_CENTRE" report-log -d "$cp" --last-seen --permit $p)
+	echo "  --last-seen --permit through PgBouncer:         median $1 ms (min $2, max $3); direct $ql ms, pooled / direct $(ratio "$1" "$ql")  (target < 20)"
+	set -- $("$top/tests/bench/cmd_time" "$Q_CENTRE" "$_pg_bin/psql" -X -q -d "$cp" -c "SELECT 1")
+	echo "  psql -c 'SELECT 1' through PgBouncer:           median $1 ms (min $2, max $3); direct $qs ms, pooled / direct $(ratio "$1" "$qs")"
+	pg_pool_stop
 	if lq=$("$top/tests/bench/log_query" "$c" $p 201); then
 		set -- $lq
 		echo "  the same inside one process: --trail $(awk -v u="$1" 'BEGIN { printf "%.3f", u / 1000 }') ms, --last-seen --permit $(awk -v u="$3" 'BEGIN { printf "%.3f", u / 1000 }') ms"
