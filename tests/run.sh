@@ -40,9 +40,11 @@ for t in "$@"; do
 done
 for s in "$top"/tests/cli_*.sh; do
 	[ -e "$s" ] || continue
+	t0=$(date +%s)
 	out=$(sh "$s" 2>&1)
 	rc=$?
 	printf '%s\n' "$out"
+	echo "# ${s##*/}: $(( $(date +%s) - t0 )) s"
 	p=$(printf '%s\n' "$out" | grep -c '^ok ')
 	f=$(printf '%s\n' "$out" | grep -c '^not ok ')
 	passed=$((passed + p)); failed=$((failed + f))
