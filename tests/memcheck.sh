@@ -43,7 +43,8 @@ done
 
 IZIN_BIN=$work/bin
 IZIN_MEMCHECK=1
-export IZIN_BIN IZIN_MEMCHECK
+IZIN_CLI_JOBS=${IZIN_CLI_JOBS:-$(nproc 2>/dev/null || echo 1)}
+export IZIN_BIN IZIN_MEMCHECK IZIN_CLI_JOBS
 sh "$top/tests/run.sh"
 rc=$?
 
