@@ -55,7 +55,6 @@ main(int argc, char *argv[])
 	size_t len, outlen, pos;
 	unsigned long line = 0;
 	izin_seckey *sk;
-	FILE *fp = stdin;
 
 	izin_setprogname(argv[0]);
 	while ((c = getopt_long(argc, argv, "k:o:fhV", longopts, NULL)) != -1) {
@@ -84,16 +83,7 @@ main(int argc, char *argv[])
 	if (next != IZIN_NODATE && next < date)
 		izin_errx(2, "--next-update is before the signing date");
 
-	if (strcmp(input, "-") != 0 && (fp = fopen(input, "rb")) == NULL)
-		izin_errx(2, "%s: %s", input, strerror(errno));
-	if ((err = izin_read_stream(fp, LIST_MAX, &text, &len)) == IZIN_ENOMEM)
-		izin_errx(2, "out of memory");
-	if (err == IZIN_ELENGTH)
-		izin_errx(2, "%s: too large", input);
-	if (err)
-		izin_errx(2, "%s: %s", input, strerror(errno));
-	if (fp != stdin)
-		fclose(fp);
+	text = izin_slurp(input, LIST_MAX, &len);
 	if (len > 0 && text[len - 1] != '\n')
 		izin_errx(2, "%s: last line has no newline", input);
 	/* Check every line before asking for the passphrase. */

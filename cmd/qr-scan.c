@@ -325,41 +325,6 @@ done(void *job, int worked, void *arg)
 	return 0;
 }
 
-static void
-load_trust(izin_trust *t, const char *path)
-{
-	char where[4096];
-	unsigned long line;
-	int err = izin_trust_load(t, path, &line, where, sizeof where);
-
-	if (err == IZIN_EIO)
-		izin_errx(2, "%s: %s", where, strerror(errno));
-	if (err && line)
-		izin_errx(2, "%s:%lu: %s", where, line, izin_strerror(err));
-	if (err)
-		izin_errx(2, "%s: %s", where, izin_strerror(err));
-}
-
-/* A whole file of at most max bytes, in a new buffer. */
-static char *
-slurp(const char *path, size_t max, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf;
-	int err;
-
-	if (fp == NULL)
-		izin_errx(2, "%s: %s", path, strerror(errno));
-	if ((err = izin_read_stream(fp, max, &buf, len)) == IZIN_ENOMEM)
-		izin_errx(2, "out of memory");
-	if (err == IZIN_ELENGTH)
-		izin_errx(2, "%s: too large", path);
-	if (err)
-		izin_errx(2, "%s: %s", path, strerror(errno));
-	fclose(fp);
-	return buf;
-}
-
 /* Add a stale list's warning to what VALID verdicts say. */
 static void
 note_stale(struct ctx *c, const char *path, const char *what, izin_date due)
@@ -388,8 +353,8 @@ load_trustlist(struct ctx *c, izin_trust *t, const char *path,
 
 	if (roots == NULL)
 		izin_errx(2, "out of memory");
-	load_trust(roots, rootpath);
-	text = slurp(path, IZIN_TRUSTLIST_MAX, &len);
+	izin_load_trust(roots, rootpath);
+	text = izin_slurp(path, IZIN_TRUSTLIST_MAX, &len);
 	err = izin_trustlist_load(t, roots, text, len, &info, &line);
 	izin_trust_free(roots);
 	if (err && line)
@@ -447,7 +412,7 @@ load_revoked(struct ctx *c, izin_revoked *rv, const izin_trust *t,
 	izin_date due;
 	int err;
 
-	buf = slurp(path, STDIN_MAX, &len);
+	buf = izin_slurp(path, STDIN_MAX, &len);
 	err = izin_revoked_load_dated(rv, t, buf, len, &line, &due);
 	free(buf);
 	if (err && line)
@@ -579,7 +544,7 @@ main(int argc, char *argv[])
 			izin_errx(2, "%s: a signed trust list: give --root "
 			          "root.pub to check its signature", trustpath);
 		else
-			load_trust(trust, trustpath);
+			izin_load_trust(trust, trustpath);
 		for (int i = 0; i < nrev; i++)
 			load_revoked(&c, revoked, trust, revpaths[i], today);
 		if (reg) {

@@ -67,42 +67,6 @@ withdraw_arg(struct withdrawal *w, const char *s)
 		          "hex digits), not '%s'", s);
 }
 
-/* Read a whole file (at most IZIN_TRUSTLIST_MAX bytes). */
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf;
-	int err;
-
-	if (fp == NULL)
-		izin_errx(2, "%s: %s", path, strerror(errno));
-	err = izin_read_stream(fp, IZIN_TRUSTLIST_MAX, &buf, len);
-	if (err == IZIN_ENOMEM)
-		izin_errx(2, "out of memory");
-	if (err == IZIN_ELENGTH)
-		izin_errx(2, "%s: too large for a trust list", path);
-	if (err)
-		izin_errx(2, "%s: %s", path, strerror(errno));
-	fclose(fp);
-	return buf;
-}
-
-static void
-load_pubs(izin_trust *t, const char *path)
-{
-	char where[4096];
-	unsigned long line;
-	int err = izin_trust_load(t, path, &line, where, sizeof where);
-
-	if (err == IZIN_EIO)
-		izin_errx(2, "%s: %s", where, strerror(errno));
-	if (err && line)
-		izin_errx(2, "%s:%lu: %s", where, line, izin_strerror(err));
-	if (err)
-		izin_errx(2, "%s: %s", where, izin_strerror(err));
-}
-
 /* The office keys of the .pub files, one store, each key once. */
 static izin_trust *
 gather(char **files, int n)
@@ -115,7 +79,7 @@ gather(char **files, int n)
 	for (int i = 0; i < n; i++) {
 		if ((one = izin_trust_new()) == NULL)
 			izin_errx(2, "out of memory");
-		load_pubs(one, files[i]);
+		izin_load_trust(one, files[i]);
 		for (size_t k = 0; k < izin_trust_count(one); k++) {
 			const izin_pubkey *p = izin_trust_key(one, k);
 			izin_kid_format(p->kid, kid);
@@ -211,7 +175,7 @@ read_list(const char *path, const char *rootpath, izin_trustlist_info *info)
 	izin_trust *t = izin_trust_new(), *roots = NULL;
 	unsigned long line;
 	size_t len;
-	char *text = slurp(path, &len);
+	char *text = izin_slurp(path, IZIN_TRUSTLIST_MAX, &len);
 	int err;
 
 	if (t == NULL)
@@ -219,7 +183,7 @@ read_list(const char *path, const char *rootpath, izin_trustlist_info *info)
 	if (rootpath) {
 		if ((roots = izin_trust_new()) == NULL)
 			izin_errx(2, "out of memory");
-		load_pubs(roots, rootpath);
+		izin_load_trust(roots, rootpath);
 		err = izin_trustlist_load(t, roots, text, len, info, &line);
 	} else {
 		err = izin_trustlist_read(t, text, len, info, &line);

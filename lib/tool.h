@@ -76,13 +76,20 @@ void izin_write_output(const char *path, const void *buf, size_t len,
  * streams grow as they are read; neither ever holds more than max bytes.
  * IZIN_ELENGTH when there are more, IZIN_ENOMEM, or IZIN_EIO (errno set). */
 int izin_read_stream(FILE *fp, size_t max, char **out, size_t *len);
+/* The whole file at path ("-": standard input) of at most max bytes, in
+ * a new buffer the caller frees; exits with status 2 and a message naming
+ * the file ("too large", or why it cannot be read) when it cannot. */
+char *izin_slurp(const char *path, size_t max, size_t *len);
 
-/* ---- Secret keys (tool_key.c) ------------------------------------------ */
+/* ---- Keys (tool_key.c) ------------------------------------------------- */
 
 /* Load a secret key file, asking for its passphrase only when it has one:
  * read from passfile, or with passfile NULL from the terminal.  Exits with
  * status 2 and a message naming the file when the key cannot be loaded. */
 izin_seckey *izin_load_seckey(const char *keyfile, const char *passfile);
+/* Load a trust store or .pub file (izin_trust_load()) into t; exits with
+ * status 2 and a message naming the file and line when it cannot. */
+void izin_load_trust(izin_trust *t, const char *path);
 
 /* ---- Trust-list state (tool_trust.c) ---------------------------------- */
 

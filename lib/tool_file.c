@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "tool.h"
@@ -48,4 +49,24 @@ izin_read_stream(FILE *fp, size_t max, char **out, size_t *len)
 	buf[n] = '\0';
 	*out = buf, *len = n;
 	return IZIN_OK;
+}
+
+char *
+izin_slurp(const char *path, size_t max, size_t *len)
+{
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	char *buf;
+	int err;
+
+	if (fp == NULL)
+		izin_errx(2, "%s: %s", path, strerror(errno));
+	if ((err = izin_read_stream(fp, max, &buf, len)) == IZIN_ENOMEM)
+		izin_errx(2, "out of memory");
+	if (err == IZIN_ELENGTH)
+		izin_errx(2, "%s: too large", path);
+	if (err)
+		izin_errx(2, "%s: %s", path, strerror(errno));
+	if (fp != stdin)
+		fclose(fp);
+	return buf;
 }

@@ -38,3 +38,18 @@ izin_load_seckey(const char *keyfile, const char *passfile)
 		izin_errx(2, "%s: %s", keyfile, izin_strerror(err));
 	return sk;
 }
+
+void
+izin_load_trust(izin_trust *t, const char *path)
+{
+	char where[4096];
+	unsigned long line;
+	int err = izin_trust_load(t, path, &line, where, sizeof where);
+
+	if (err == IZIN_EIO)
+		izin_errx(2, "%s: %s", where, strerror(errno));
+	if (err && line)
+		izin_errx(2, "%s:%lu: %s", where, line, izin_strerror(err));
+	if (err)
+		izin_errx(2, "%s: %s", where, izin_strerror(err));
+}
