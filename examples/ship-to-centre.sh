@@ -14,8 +14,8 @@
 # the device exports the sightings it logged since the last shipment (by
 # sequence number, remembered in OUTBOX/last-seq) into OUTBOX/ as a
 # record file, ready to send; and the centre merges the device's log into
-# its own.  The merge verifies the device's hash chains first and refuses
-# a log that was altered; merging what is already there changes nothing,
+# its own.  The merge commits only when the device's hash chains verify
+# whole, so a log that was altered is refused with nothing written; merging what is already there changes nothing,
 # so a shipment sent twice, or one cut short, is harmless: run it again.
 # Exits 0 on success, 1 when the centre refused the log, 2 on trouble.
 set -u
