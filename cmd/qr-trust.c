@@ -190,6 +190,8 @@ read_list(const char *path, const char *rootpath, izin_trustlist_info *info)
 	}
 	free(text);
 	izin_trust_free(roots);
+	if (err)
+		izin_trust_free(t);
 	if (err && line)
 		izin_errx(2, "%s:%lu: trust list refused: %s", path, line,
 		          izin_strerror(err));
