@@ -84,7 +84,7 @@ struct opts {
 	char dbshow[512], mergeshow[512];
 	izin_sighting s;
 	char lat[32], lon[32];
-	int mode, json, csv, after_given;
+	int mode, json, csv, after_given, enrol_new;
 	long after;
 	int64_t since, until;
 };
@@ -420,7 +420,7 @@ merge(const struct opts *o)
 
 	other = open_log(o->merge, o->mergeshow, IZIN_LOG_READ);
 	lg = open_log(o->db, o->dbshow, IZIN_LOG_CREATE);
-	err = izin_log_merge(lg, other, &added, &f);
+	err = izin_log_merge(lg, other, o->enrol_new ? IZIN_MERGE_ENROL : 0, &added, &f);
 	if (err != IZIN_OK)
 		izin_errx(2, "%s: %s", o->dbshow, izin_log_reason(lg, err));
 	izin_log_close(lg);

@@ -68,7 +68,9 @@ enum {
 	IZIN_EWITHDRAWN = -44, /* signing key withdrawn by the trust list */
 	IZIN_EDUPKEY = -45,    /* a key id and office listed twice */
 	IZIN_EROLLBACK = -46,  /* trust list older than one already accepted */
-	IZIN_ESEQ = -47        /* trust list number accepted with other text */
+	IZIN_ESEQ = -47,       /* trust list number accepted with other text */
+	IZIN_EKEYCHANGE = -48  /* a device key other than the one held for the
+	                        * device */
 };
 
 /* Name of an error code: a short lowercase phrase, never NULL. */
@@ -207,8 +209,9 @@ int izin_permit_decode(const uint8_t *in, size_t len, izin_permit *p,
 #define IZIN_KID_HEXLEN (IZIN_KID_LEN * 2)
 
 /* What a key may sign: an office key seals permits and signs revocation
- * lists; the national root key signs trust lists and nothing else. */
-enum { IZIN_ROLE_OFFICE = 0, IZIN_ROLE_ROOT = 1 };
+ * lists; the national root key signs trust lists and nothing else; a
+ * device key (one per sightings log) signs that log's checkpoints. */
+enum { IZIN_ROLE_OFFICE = 0, IZIN_ROLE_ROOT = 1, IZIN_ROLE_DEVICE = 2 };
 
 /* A public key as a trust store holds it.  All zero but the key material
  * is an office key, not withdrawn. */
@@ -233,6 +236,9 @@ int izin_seckey_generate(const char *office, izin_date from, izin_date until,
  * lists only; office is the authority's code (DITJENIM, say). */
 int izin_seckey_generate_root(const char *office, izin_date from,
                               izin_date until, izin_seckey **out);
+/* A sightings log's device key (IZIN_ROLE_DEVICE, office "DEVICE", valid
+ * over the whole date range): it signs checkpoints and nothing else. */
+int izin_seckey_generate_device(izin_seckey **out);
 void izin_seckey_free(izin_seckey *sk);
 /* The public half (copied into *pub). */
 void izin_seckey_public(const izin_seckey *sk, izin_pubkey *pub);
@@ -783,7 +789,7 @@ int izin_time_date(const char *s, size_t len, izin_date *out);
  * izin_init() first: creating a log draws a random device id. */
 
 #define IZIN_LOG_APPID 0x697a696e   /* PRAGMA application_id: "izin" */
-#define IZIN_LOG_VERSION 2          /* PRAGMA user_version this code writes */
+#define IZIN_LOG_VERSION 3          /* PRAGMA user_version this code writes */
 #define IZIN_LOG_HASH_LEN 32        /* BLAKE2b-256 */
 #define IZIN_DEVICE_LEN 16          /* a device id: lowercase hex digits */
 #define IZIN_TIME_MAX 25            /* "YYYY-MM-DDTHH:MM:SS+07:00" */
@@ -910,6 +916,11 @@ typedef struct izin_log_fault {
 	                      * chain head, the seq the head names) */
 	int64_t seq;
 	const char *why;     /* a short reason (static), NULL when !found */
+	/* A fault of a device as a whole (a checkpoint, a device key) names
+	 * the device, and the checkpoint's dseq when dseq > 0; device is ""
+	 * for a fault of one sighting. */
+	char device[IZIN_DEVICE_LEN + 1];
+	int64_t dseq;
 } izin_log_fault;
 
 /* Walk every device's hash chain.  The number of sightings goes to
@@ -929,8 +940,124 @@ int izin_log_verify(izin_log *lg, int64_t *count, izin_log_fault *f);
  * from the one lg holds, is refused whole: f says why (f->seq in other),
  * the transaction is rolled back and nothing is written.  *added gets the number of sightings added (0 when
  * merging again). */
-int izin_log_merge(izin_log *lg, izin_log *other, int64_t *added,
-                   izin_log_fault *f);
+int izin_log_merge(izin_log *lg, izin_log *other, int flags,
+                   int64_t *added, izin_log_fault *f);
+/*
+ * What a merge checks of each device of other, beyond its chain:
+ * - lg must know the device's key (izin_log_enrol()), or, with
+ *   IZIN_MERGE_ENROL, it takes the key other holds for the device (a
+ *   device of which other holds no key at all, a log made before device
+ *   keys, is then merged unprotected; without the flag it is refused);
+ *   a key in other that differs from lg's is refused;
+ * - the newest checkpoint other holds must verify with that key and be
+ *   reached by other's chain with the same hash;
+ * - other's chain must reach the newest checkpoint lg holds, with the
+ *   same hash: a chain cut or rewritten after it left the device is
+ *   refused, naming the device and the dseq.
+ * lg then keeps the newer of the two checkpoints: an older one never
+ * replaces a newer one.
+ */
+enum { IZIN_MERGE_ENROL = 1 };
+
+/* ---- Device keys and signed checkpoints ------------------------------- */
+
+/* Each log has a device key: an Ed25519 key pair (IZIN_ROLE_DEVICE) made
+ * with the log, whose secret half stays on the device and signs
+ * checkpoints, and whose public half the log and the centre hold.  A
+ * checkpoint is the device's signed statement of its chain head: device
+ * id, dseq, the hash of the sighting at dseq, and when it was signed.
+ * Once a checkpoint has left the device (a merge into the centre, a line
+ * kept by the office) the chain cannot be cut or rewritten before it
+ * unseen, even by whoever holds the device and its key. */
+
+typedef struct izin_checkpoint {
+	char device[IZIN_DEVICE_LEN + 1];
+	int64_t dseq;                           /* >= 1 */
+	unsigned char hash[IZIN_LOG_HASH_LEN];  /* of the sighting at dseq */
+	int64_t time;                           /* seconds since 1970, UTC */
+	uint8_t sig[IZIN_SIG_LEN];
+} izin_checkpoint;
+
+/* A checkpoint line with its newline and NUL fits in this many bytes:
+ *   izin-checkpoint DEVICE DSEQ HASH TIME SIG
+ * HASH 64 hex digits, TIME "YYYY-MM-DDTHH:MM:SSZ", SIG Base64.  The
+ * signature covers "izin-checkpoint 1\n" and the line up to the space
+ * before SIG. */
+#define IZIN_CHECKPOINT_MAX 256
+/* A device line, with its newline and NUL:  izin-device DEVICE PK */
+#define IZIN_DEVLINE_MAX 96
+
+/* Sign cp (its device, dseq, hash and time set) with a device key:
+ * IZIN_EROLE for any other key, IZIN_EINVAL for a device id that is not
+ * IZIN_DEVICE_LEN lowercase hex digits or a dseq below 1. */
+int izin_checkpoint_sign(const izin_seckey *sk, izin_checkpoint *cp);
+/* IZIN_OK when cp's signature verifies with pk, IZIN_EBADSIG otherwise. */
+int izin_checkpoint_check(const izin_checkpoint *cp,
+                          const uint8_t pk[IZIN_PK_LEN]);
+/* The line (with its newline) into buf (IZIN_CHECKPOINT_MAX bytes);
+ * returns its length. */
+int izin_checkpoint_format(const izin_checkpoint *cp, char *buf);
+/* Parse one line (without its newline), strictly: IZIN_ELIST otherwise.
+ * The signature is not checked. */
+int izin_checkpoint_parse(const char *line, size_t len,
+                          izin_checkpoint *cp);
+/* A device's id and public key as one line (with its newline) into buf
+ * (IZIN_DEVLINE_MAX bytes), for the centre's list of known devices;
+ * returns its length. */
+int izin_device_format(const char *device, const uint8_t pk[IZIN_PK_LEN],
+                       char *buf);
+/* Parse one device line (without its newline): IZIN_EKEYFILE when it is
+ * not one, or its key is not a valid point. */
+int izin_device_parse(const char *line, size_t len,
+                      char device[IZIN_DEVICE_LEN + 1],
+                      uint8_t pk[IZIN_PK_LEN]);
+
+/* The key lg holds for device (the log's own device key, or a device a
+ * centre enrolled): *found 0 when it holds none. */
+int izin_log_key(izin_log *lg, const char *device, uint8_t pk[IZIN_PK_LEN],
+                 int *found);
+/* Hold pk as device's key, in a transaction of its own (lg writable).
+ * The same key again is fine; another key for a device that has one is
+ * IZIN_EKEYCHANGE: a device's key never changes. */
+int izin_log_enrol(izin_log *lg, const char *device,
+                   const uint8_t pk[IZIN_PK_LEN]);
+/* Every device's newest checkpoint that lg holds, by device; a non-zero
+ * return from fn stops and is returned. */
+int izin_log_checkpoints(izin_log *lg,
+                         int (*fn)(void *arg, const izin_checkpoint *cp),
+                         void *arg);
+
+/* As izin_log_verify(), and every chain checked against n checkpoints kept elsewhere
+ * (izin_checkpoint_parse()) too.  Each checkpoint, those the log holds
+ * and these, must verify with the key the log holds for its device, and
+ * its device's chain must reach its dseq with its hash there: a chain
+ * that ends before it is a cut tail, a hash that differs a rewritten one
+ * (f->device and f->dseq name the device and the checkpoint). */
+int izin_log_verify_with(izin_log *lg, const izin_checkpoint *cps, size_t n,
+                         int64_t *count, izin_log_fault *f);
+
+/* How a writer signs checkpoints of its own device's chain. */
+typedef struct izin_log_signer {
+	const izin_seckey *key;     /* borrowed until izin_log_close(): the
+	                             * log's device key */
+	int64_t every;              /* sightings since the newest checkpoint
+	                             * before the next (>= 1) */
+	int64_t gap;                /* and seconds since it, at least */
+	int64_t (*now)(void *arg);  /* the time a checkpoint carries */
+	void *arg;
+} izin_log_signer;
+
+/* From now on izin_log_commit() signs a checkpoint of the log's own chain
+ * in the same transaction when one is due (every sightings and gap
+ * seconds since the newest).  IZIN_EKEYCHANGE when s->key is not the key
+ * the log holds for its device; IZIN_EROLE for a key that is not a device
+ * key. */
+int izin_log_set_signer(izin_log *lg, const izin_log_signer *s);
+/* Sign a checkpoint of the log's own chain head now, in a transaction of
+ * its own, unless the newest one already names the head or the device has
+ * no sighting yet (what a tool does at the end of a run, so that the last
+ * sightings are covered). */
+int izin_log_checkpoint(izin_log *lg);
 
 /* ---- The issued-permit register ---------------------------------------- */
 

@@ -13,10 +13,12 @@
  * Which file calls which (an arrow: calls a function defined in; "ops":
  * calls the store through lg->ops only, never by name):
  *
- *   log_append.c --> log.c, log_hash.c, log_record.c, log_time.c; ops
+ *   log_append.c --> log.c, log_checkpoint.c, log_hash.c, log_record.c,
+ *                    log_time.c; ops
  *   log_query.c  --> log_record.c; ops
  *   log_register.c --> log.c; ops
  *   log_verify.c --> log.c, log_hash.c, log_record.c, log_time.c; ops
+ *   log_checkpoint.c --> log.c; ops
  *   log.c        --> log_record.c, log_sqlite.c (izin_log_sqlite_ops),
  *                    log_pg.c (izin_log_pg_ops); ops
  *   log_hash.c   --> log_record.c
@@ -185,6 +187,27 @@ struct log_ops {
 	int (*reg_find)(izin_log *lg, const char *permit,
 	                const unsigned char digest[IZIN_DIGEST_LEN],
 	                int *found);
+	/* Device keys (izin_log_key(), izin_log_enrol()): one per device,
+	 * IZIN_PK_LEN bytes.  get sets *found 0 when there is none (a log
+	 * of a schema before keys has none); put inserts, inside a write
+	 * transaction, a key for a device that has none (the caller has
+	 * looked).  A stored key that is not IZIN_PK_LEN bytes reads as
+	 * found, all zeros (no signature verifies with it). */
+	int (*key_get)(izin_log *lg, const char *device,
+	               uint8_t pk[IZIN_PK_LEN], int *found);
+	int (*key_put)(izin_log *lg, const char *device,
+	               const uint8_t pk[IZIN_PK_LEN]);
+	/* Each device's newest checkpoint: get sets *found 0 when there is
+	 * none; put inserts or replaces the device's, inside a write
+	 * transaction (the caller decides which is newer); cps gives every
+	 * one, by device, and a non-zero return from fn stops.  A stored
+	 * row of the wrong shape (a hash or signature of another length, a
+	 * NULL) reads with those fields zero: its signature fails. */
+	int (*cp_get)(izin_log *lg, const char *device, izin_checkpoint *cp,
+	              int *found);
+	int (*cp_put)(izin_log *lg, const izin_checkpoint *cp);
+	int (*cps)(izin_log *lg,
+	           int (*fn)(void *arg, const izin_checkpoint *cp), void *arg);
 };
 
 struct izin_log {
@@ -204,6 +227,12 @@ struct izin_log {
 	struct cols cols;
 	izin_record *echo;      /* reused, so a writer's column map holds */
 	size_t echo_layout;
+	/* Checkpoints (log_checkpoint.c): the signer, if any, and where
+	 * the newest of this device stands (cp_dseq 0: none known yet;
+	 * cp_loaded 0: not read from the store yet). */
+	izin_log_signer signer;
+	int signing, cp_loaded;
+	int64_t cp_dseq, cp_time;
 };
 
 /* A layout read back: its column names, and which one is "permit". */
@@ -231,6 +260,14 @@ extern const struct log_ops izin_log_pg_ops;
 /* Roll back the open write transaction after the failure err (layout
  * ids learnt in it are forgotten); returns err. */
 int izin_log_rollback(izin_log *lg, int err);
+
+/* lib/log_checkpoint.c */
+/* Inside the commit's write transaction, after its rows and the new head
+ * (dseq, hash) of the log's own device: sign and store a checkpoint when
+ * the signer says one is due (force: whenever the head is past the
+ * newest). */
+int izin_log_cp_due(izin_log *lg, int64_t dseq,
+                    const unsigned char hash[IZIN_LOG_HASH_LEN], int force);
 
 /* lib/log_record.c */
 /* The sighting columns a query adds: the first 8 always, then 2 more for

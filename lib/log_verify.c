@@ -481,11 +481,11 @@ merge_chains(izin_log *lg, struct chains *ours, const struct chains *theirs)
 }
 
 int
-izin_log_merge(izin_log *lg, izin_log *other, int64_t *added,
+izin_log_merge(izin_log *lg, izin_log *other, int flags, int64_t *added,
                izin_log_fault *f)
 {
 	struct chains ours = { NULL, 0, 0 };
-	izin_log_fault mf = { 0, 0, 0, NULL };
+	izin_log_fault mf = { 0 };
 	struct walk w;
 	int rc;
 

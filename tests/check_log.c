@@ -637,10 +637,10 @@ START_TEST(test_merge_twice)
 	append_at(lg, "2026-03-04T10:00:00+07:00", p);
 	other = open_log(path2, IZIN_LOG_READ);
 	ck_assert_str_ne(izin_log_device(lg), izin_log_device(other));
-	ck_assert_int_eq(izin_log_merge(lg, other, &added, &f), IZIN_OK);
+	ck_assert_int_eq(izin_log_merge(lg, other, IZIN_MERGE_ENROL, &added, &f), IZIN_OK);
 	ck_assert_int_eq(f.found, 0);
 	ck_assert_int_eq(added, 5);
-	ck_assert_int_eq(izin_log_merge(lg, other, &added, &f), IZIN_OK);
+	ck_assert_int_eq(izin_log_merge(lg, other, IZIN_MERGE_ENROL, &added, &f), IZIN_OK);
 	ck_assert_int_eq(added, 0);
 	izin_log_close(other);
 	/* Ours goes on after the merge, on its own chain. */
@@ -659,13 +659,13 @@ START_TEST(test_merge_twice)
 	lg = open_log(path2, IZIN_LOG_WRITE);
 	append_at(lg, "2026-03-06T10:00:00+07:00", p);
 	other = open_log(path, IZIN_LOG_READ);
-	ck_assert_int_eq(izin_log_merge(lg, other, &added, &f), IZIN_OK);
+	ck_assert_int_eq(izin_log_merge(lg, other, IZIN_MERGE_ENROL, &added, &f), IZIN_OK);
 	ck_assert_int_eq(added, 4);
 	izin_log_close(other);
 	izin_log_close(lg);
 	lg = open_log(path, IZIN_LOG_WRITE);
 	other = open_log(path2, IZIN_LOG_READ);
-	ck_assert_int_eq(izin_log_merge(lg, other, &added, &f), IZIN_OK);
+	ck_assert_int_eq(izin_log_merge(lg, other, IZIN_MERGE_ENROL, &added, &f), IZIN_OK);
 	ck_assert_int_eq(added, 2);
 	ck_assert_int_eq(izin_log_verify(lg, &count, &f), IZIN_OK);
 	ck_assert_int_eq(count, 11);
@@ -687,7 +687,7 @@ START_TEST(test_merge_tampered)
 	lg = open_log(path, IZIN_LOG_CREATE);
 	append_at(lg, "2026-03-04T10:00:00+07:00", p);
 	other = open_log(path2, IZIN_LOG_READ);
-	ck_assert_int_eq(izin_log_merge(lg, other, &added, &f), IZIN_OK);
+	ck_assert_int_eq(izin_log_merge(lg, other, IZIN_MERGE_ENROL, &added, &f), IZIN_OK);
 	ck_assert_int_eq(f.found, 1);
 	ck_assert_int_eq(f.seq, 4);
 	ck_assert_int_eq(added, 0);
@@ -719,7 +719,7 @@ START_TEST(test_merge_diverged)
 	izin_log_close(lg);
 	lg = open_log(path, IZIN_LOG_WRITE);
 	other = open_log(path2, IZIN_LOG_READ);
-	ck_assert_int_eq(izin_log_merge(lg, other, &added, &f), IZIN_OK);
+	ck_assert_int_eq(izin_log_merge(lg, other, IZIN_MERGE_ENROL, &added, &f), IZIN_OK);
 	ck_assert_int_eq(f.found, 1);
 	ck_assert_int_eq(f.seq, 6);
 	ck_assert_int_eq(added, 0);
@@ -730,7 +730,7 @@ START_TEST(test_merge_diverged)
 	/* The shorter way round too: theirs ends where ours differs. */
 	lg = open_log(path2, IZIN_LOG_WRITE);
 	other = open_log(path, IZIN_LOG_READ);
-	ck_assert_int_eq(izin_log_merge(lg, other, &added, &f), IZIN_OK);
+	ck_assert_int_eq(izin_log_merge(lg, other, IZIN_MERGE_ENROL, &added, &f), IZIN_OK);
 	ck_assert_int_eq(f.found, 1);
 	ck_assert_int_eq(f.seq, 6);
 	izin_log_close(other);
@@ -1026,7 +1026,7 @@ make_two_device_log(const char *p, const char *other)
 	lg = open_log(p, IZIN_LOG_CREATE);
 	append_at(lg, "2026-03-04T10:00:00+07:00", q);
 	o = open_log(other, IZIN_LOG_READ);
-	ck_assert_int_eq(izin_log_merge(lg, o, &added, &f), IZIN_OK);
+	ck_assert_int_eq(izin_log_merge(lg, o, IZIN_MERGE_ENROL, &added, &f), IZIN_OK);
 	ck_assert_int_eq(f.found, 0);
 	izin_log_close(o);
 	r = scan("S", "Sri");
@@ -1105,7 +1105,7 @@ START_TEST(test_verify_property)
 			unlink(merged);
 			unlink(merged_wal);
 			to = open_log(merged, IZIN_LOG_CREATE);
-			rc = izin_log_merge(to, lg, &added, &f);
+			rc = izin_log_merge(to, lg, IZIN_MERGE_ENROL, &added, &f);
 			izin_log_close(to);
 			if (ok)
 				ck_assert_msg(rc == IZIN_OK && !f.found &&
