@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <poll.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "izin.h"
 #include "tool.h"
@@ -27,29 +29,43 @@
  */
 #define BATCH 50000
 
-enum { M_APPEND, M_TRAIL, M_LAST_SEEN, M_EXPORT, M_VERIFY, M_MERGE };
+/* Most checkpoint lines --checkpoint reads: a centre's list of every
+ * device's, a line each. */
+#define CHECKPOINTS_MAX (64 * 1024 * 1024)
+
+enum {
+	M_APPEND, M_TRAIL, M_LAST_SEEN, M_EXPORT, M_VERIFY, M_MERGE,
+	M_DEVICE_KEY, M_CHECKPOINTS, M_ENROL
+};
 static const char *const mode_opt[] = {
-	"", "--trail", "--last-seen", "--export", "--verify", "--merge"
+	"", "--trail", "--last-seen", "--export", "--verify", "--merge",
+	"--device-key", "--checkpoints", "--enrol"
 };
 
 enum {
 	OPT_REPORTER = 256, OPT_KIND, OPT_PLACE, OPT_AT, OPT_TIME, OPT_TRAIL,
 	OPT_LAST_SEEN, OPT_PERMIT, OPT_EXPORT, OPT_AFTER, OPT_SINCE, OPT_UNTIL,
-	OPT_VERIFY, OPT_MERGE, OPT_JSON, OPT_CSV
+	OPT_VERIFY, OPT_MERGE, OPT_JSON, OPT_CSV, OPT_PASSFILE, OPT_EVERY,
+	OPT_DEVICE_KEY, OPT_CHECKPOINTS, OPT_CHECKPOINT, OPT_ENROL,
+	OPT_ENROL_NEW
 };
 
 static const char synopsis[] =
 	"usage: report-log -d location --reporter id --reporter-kind kind\n"
 	"                  [--place text] [--at lat,lon] [--time time]\n"
-	"                  [--json | --csv]\n"
+	"                  [-k keyfile] [--passphrase-file file]\n"
+	"                  [--checkpoint-every n] [--json | --csv]\n"
 	"       report-log -d location --trail permit [--since time]\n"
 	"                  [--until time] [--json | --csv]\n"
 	"       report-log -d location --last-seen [--permit permit]\n"
 	"                  [--since time] [--until time] [--json | --csv]\n"
 	"       report-log -d location --export [--after seq] [--since time]\n"
 	"                  [--until time] [--json | --csv]\n"
-	"       report-log -d location --verify\n"
-	"       report-log -d location --merge other\n";
+	"       report-log -d location --verify [--checkpoint file]\n"
+	"       report-log -d location --merge other [--enrol-new]\n"
+	"       report-log -d location --device-key\n"
+	"       report-log -d location --checkpoints\n"
+	"       report-log -d location --enrol file\n";
 
 static const char help_text[] = "\n"
 	"Append one sighting per record read on standard input to a\n"
@@ -71,8 +87,23 @@ static const char help_text[] = "\n"
 	"      --since time           only sightings at or after time\n"
 	"      --until time           only sightings at or before time\n"
 	"                             (a date YYYY-MM-DD is a whole local day)\n"
-	"      --verify               check every hash chain\n"
+	"  -k, --key keyfile          the device's secret key (default: the\n"
+	"                             log file's name and .key; made with it)\n"
+	"      --passphrase-file file the device key's passphrase (a new key\n"
+	"                             is encrypted with it)\n"
+	"      --checkpoint-every n   sign a checkpoint of the chain head when\n"
+	"                             n sightings are newer than the last\n"
+	"                             (default 1; at most one a second, and\n"
+	"                             one at the end; 0: none)\n"
+	"      --verify               check every hash chain and checkpoint\n"
+	"      --checkpoint file      and hold them to checkpoints kept\n"
+	"                             elsewhere (with --verify)\n"
 	"      --merge other          bring in another log's sightings\n"
+	"      --enrol-new            take an unknown device's key from the\n"
+	"                             other log (with --merge)\n"
+	"      --device-key           print the log's device line\n"
+	"      --checkpoints          print each device's newest checkpoint\n"
+	"      --enrol file           know the devices of these device lines\n"
 	"      --json                 records as JSON Lines\n"
 	"      --csv                  records as CSV for a spreadsheet\n"
 	"  -h, --help                 show this help\n"
@@ -80,6 +111,8 @@ static const char help_text[] = "\n"
 
 struct opts {
 	const char *db, *trail, *permit, *merge, *at, *since_s, *until_s;
+	const char *key, *passfile, *cpfile, *enrol;
+	long every;
 	/* The locations as messages show them: never a password. */
 	char dbshow[512], mergeshow[512];
 	izin_sighting s;
@@ -218,6 +251,110 @@ put(struct out *out, const izin_record *r)
 	}
 }
 
+static int64_t
+clock_now(void *arg)
+{
+	(void)arg;
+	return (int64_t)time(NULL);
+}
+
+/* A new device key pair in a new 0600 file at path, encrypted when a
+ * passphrase file is given; NULL when another process made one there
+ * first (then load that one). */
+static izin_seckey *
+new_device_key(const char *path, const char *passfile)
+{
+	izin_seckey *sk;
+	char *text, *pass = NULL;
+	size_t len, passlen = 0;
+	int err;
+
+	if (izin_seckey_generate_device(&sk) != IZIN_OK)
+		izin_errx(2, "out of memory");
+	if (passfile && izin_passphrase_file(passfile, &pass, &passlen))
+		izin_errx(2, "%s: cannot read the passphrase", passfile);
+	if (pass && passlen == 0)
+		izin_errx(2, "%s: empty passphrase", passfile);
+	err = izin_seckey_export(sk, pass, passlen, 0, 0, &text, &len);
+	izin_passphrase_free(pass);
+	if (err)
+		izin_errx(2, "cannot seal the device key: %s",
+		          izin_strerror(err));
+	err = izin_write_atomic(path, text, len, 0600, 0);
+	izin_secure_free(text, len);
+	if (err == IZIN_EEXIST) {
+		izin_seckey_free(sk);
+		return NULL;
+	}
+	if (err)
+		izin_errx(2, "%s: %s", path, strerror(errno));
+	return sk;
+}
+
+/* The key that signs the log's checkpoints: from its key file, or made
+ * now with the file for a log that holds none yet (a new log, or one made
+ * before device keys).  It must be the key the log holds. */
+static izin_seckey *
+device_key(const struct opts *o, izin_log *lg, const char *path)
+{
+	const char *dev = izin_log_device(lg);
+	uint8_t held[IZIN_PK_LEN];
+	izin_seckey *sk = NULL;
+	izin_pubkey pub;
+	int err, found;
+
+	if ((err = izin_log_key(lg, dev, held, &found)) != IZIN_OK)
+		izin_errx(2, "%s: %s", o->dbshow, izin_log_reason(lg, err));
+	if (access(path, F_OK) != 0 && errno == ENOENT) {
+		if (found)
+			izin_errx(2, "%s: the log's device key is missing, so "
+			          "no checkpoint can be signed (name it with -k, "
+			          "or append with --checkpoint-every 0)", path);
+		sk = new_device_key(path, o->passfile);
+	}
+	if (sk == NULL)
+		sk = izin_load_seckey(path, o->passfile);
+	izin_seckey_public(sk, &pub);
+	if (pub.role != IZIN_ROLE_DEVICE)
+		izin_errx(2, "%s: not a device key", path);
+	if (found && memcmp(held, pub.pk, IZIN_PK_LEN) != 0)
+		izin_errx(2, "%s: not the device key of %s (it holds another)",
+		          path, o->dbshow);
+	if (!found && (err = izin_log_enrol(lg, dev, pub.pk)) != IZIN_OK)
+		izin_errx(2, "%s: %s", o->dbshow, izin_log_reason(lg, err));
+	return sk;
+}
+
+/* Sign checkpoints as the options say: a file log's key sits beside it
+ * unless -k names it; a PostgreSQL log signs only with -k. */
+static izin_seckey *
+start_signing(const struct opts *o, izin_log *lg)
+{
+	izin_log_signer sg = { NULL, 0, 1, clock_now, NULL };
+	izin_seckey *sk;
+	char *path = NULL;
+	int err;
+
+	if (o->every == 0)
+		return NULL;
+	if (o->key == NULL && strcmp(izin_log_engine(lg), "sqlite") != 0)
+		return NULL;
+	if (o->key == NULL) {
+		size_t n = strlen(o->db);
+		if ((path = malloc(n + 5)) == NULL)
+			izin_errx(2, "out of memory");
+		memcpy(path, o->db, n);
+		memcpy(path + n, ".key", 5);
+	}
+	sk = device_key(o, lg, path ? path : o->key);
+	free(path);
+	sg.key = sk;
+	sg.every = o->every;
+	if ((err = izin_log_set_signer(lg, &sg)) != IZIN_OK)
+		izin_errx(2, "%s: %s", o->dbshow, izin_log_reason(lg, err));
+	return sk;
+}
+
 struct append {
 	izin_log *lg;
 	const char *db;
@@ -280,6 +417,7 @@ static int
 append(const struct opts *o)
 {
 	struct append a = { 0 };
+	izin_seckey *sk;
 	izin_reader *rd;
 	izin_record *r;
 	const char *what;
@@ -308,6 +446,7 @@ append(const struct opts *o)
 	    (a.out.w = izin_writer_new(stdout, a.out.format)) == NULL)
 		izin_errx(2, "out of memory");
 	a.lg = open_log(o->db, o->dbshow, IZIN_LOG_CREATE);
+	sk = start_signing(o, a.lg);
 	for (;;) {
 		if (izin_log_pending(a.lg) > 0 && !input_waiting(rd))
 			flush(&a);
@@ -338,7 +477,12 @@ append(const struct opts *o)
 			flush(&a);
 	}
 	flush(&a);
+	/* The last sightings of the run are covered too. */
+	if (sk != NULL && (err = izin_log_checkpoint(a.lg)) != IZIN_OK)
+		izin_errx(2, "%s: %s; the sightings are logged, their last "
+		          "checkpoint is not", a.db, izin_log_reason(a.lg, err));
 	izin_log_close(a.lg);
+	izin_seckey_free(sk);
 	izin_reader_free(rd);
 	izin_record_free(r);
 	izin_writer_free(a.out.w);
@@ -386,23 +530,80 @@ query(const struct opts *o)
 	return out.bad;
 }
 
+/* The fault as a line: a device's (a checkpoint, a key) or a
+ * sighting's. */
+static void
+fault_text(const izin_log_fault *f, char *buf, size_t size)
+{
+	if (f->device[0] && f->dseq > 0)
+		snprintf(buf, size, "device %s: dseq %lld: %s", f->device,
+		         (long long)f->dseq, f->why);
+	else if (f->device[0])
+		snprintf(buf, size, "device %s: %s", f->device, f->why);
+	else if (f->has_seq)
+		snprintf(buf, size, "seq %lld: %s", (long long)f->seq, f->why);
+	else
+		snprintf(buf, size, "%s", f->why);
+}
+
+/* The checkpoint lines of a file kept elsewhere (blank lines and #
+ * comments aside); exits 2 naming the line of one that is not. */
+static izin_checkpoint *
+read_checkpoints(const char *path, size_t *n)
+{
+	izin_checkpoint *v = NULL;
+	size_t len, cap = 0;
+	unsigned long line = 0;
+	char *text = izin_slurp(path, CHECKPOINTS_MAX, &len), *p = text;
+	char *end = text + len;
+
+	*n = 0;
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *next = nl ? nl + 1 : end;
+		line++;
+		if (l > 0 && p[l - 1] == '\r')
+			l--;
+		if (l > 0 && p[0] != '#') {
+			if (*n == cap) {
+				cap = cap ? 2 * cap : 16;
+				if ((v = realloc(v, cap * sizeof(*v))) == NULL)
+					izin_errx(2, "out of memory");
+			}
+			if (izin_checkpoint_parse(p, l, &v[*n]) != IZIN_OK)
+				izin_errx(2, "%s:%lu: not a checkpoint line",
+				          path, line);
+			(*n)++;
+		}
+		p = next;
+	}
+	free(text);
+	if (*n == 0)
+		izin_errx(2, "%s: no checkpoint in it", path);
+	return v;
+}
+
 static int
 verify(const struct opts *o)
 {
 	izin_log *lg = open_log(o->db, o->dbshow, IZIN_LOG_READ);
+	izin_checkpoint *cps = NULL;
 	izin_log_fault f;
+	char why[256];
+	size_t ncps = 0;
 	int64_t count;
 	int err;
 
-	if ((err = izin_log_verify(lg, &count, &f)) != IZIN_OK)
+	if (o->cpfile)
+		cps = read_checkpoints(o->cpfile, &ncps);
+	if ((err = izin_log_verify_with(lg, cps, ncps, &count, &f)) != IZIN_OK)
 		izin_errx(2, "%s: %s", o->dbshow, izin_log_reason(lg, err));
 	izin_log_close(lg);
-	if (f.found && f.has_seq) {
-		printf("%s: seq %lld: %s\n", o->dbshow, (long long)f.seq, f.why);
-		return 1;
-	}
+	free(cps);
 	if (f.found) {
-		printf("%s: %s\n", o->dbshow, f.why);
+		fault_text(&f, why, sizeof(why));
+		printf("%s: %s\n", o->dbshow, why);
 		return 1;
 	}
 	printf("%s: %lld sighting%s, every chain verified\n", o->dbshow,
@@ -415,29 +616,122 @@ merge(const struct opts *o)
 {
 	izin_log *lg, *other;
 	izin_log_fault f;
+	char why[256];
 	int64_t added;
 	int err;
 
 	other = open_log(o->merge, o->mergeshow, IZIN_LOG_READ);
 	lg = open_log(o->db, o->dbshow, IZIN_LOG_CREATE);
-	err = izin_log_merge(lg, other, o->enrol_new ? IZIN_MERGE_ENROL : 0, &added, &f);
+	err = izin_log_merge(lg, other, o->enrol_new ? IZIN_MERGE_ENROL : 0,
+	                     &added, &f);
 	if (err != IZIN_OK)
 		izin_errx(2, "%s: %s", o->dbshow, izin_log_reason(lg, err));
 	izin_log_close(lg);
 	izin_log_close(other);
-	if (f.found && f.has_seq) {
-		izin_warnx("%s: seq %lld: %s: merge refused, nothing written",
-		           o->mergeshow, (long long)f.seq, f.why);
-		return 1;
-	}
 	if (f.found) {
-		izin_warnx("%s: %s: merge refused, nothing written", o->mergeshow,
-		           f.why);
+		fault_text(&f, why, sizeof(why));
+		izin_warnx("%s: %s: merge refused, nothing written",
+		           o->mergeshow, why);
 		return 1;
 	}
 	printf("%s: %lld sighting%s merged\n", o->mergeshow, (long long)added,
 	       added == 1 ? "" : "s");
 	return 0;
+}
+
+static int
+device_line(const struct opts *o)
+{
+	izin_log *lg = open_log(o->db, o->dbshow, IZIN_LOG_READ);
+	char line[IZIN_DEVLINE_MAX];
+	uint8_t pk[IZIN_PK_LEN];
+	int err, found;
+
+	if ((err = izin_log_key(lg, izin_log_device(lg), pk, &found)) != 0)
+		izin_errx(2, "%s: %s", o->dbshow, izin_log_reason(lg, err));
+	if (!found)
+		izin_errx(2, "%s: no device key yet (an append with "
+		          "checkpoints on makes it)", o->dbshow);
+	izin_device_format(izin_log_device(lg), pk, line);
+	fputs(line, stdout);
+	izin_log_close(lg);
+	return 0;
+}
+
+static int
+print_checkpoint(void *arg, const izin_checkpoint *cp)
+{
+	char line[IZIN_CHECKPOINT_MAX];
+
+	(void)arg;
+	/* A damaged row cannot be written as a line: --verify names it. */
+	if (izin_checkpoint_format(cp, line) < 0) {
+		izin_warnx("device %s: stored checkpoint damaged", cp->device);
+		return 0;
+	}
+	fputs(line, stdout);
+	return 0;
+}
+
+static int
+checkpoints(const struct opts *o)
+{
+	izin_log *lg = open_log(o->db, o->dbshow, IZIN_LOG_READ);
+	int err;
+
+	if ((err = izin_log_checkpoints(lg, print_checkpoint, NULL)) != 0)
+		izin_errx(2, "%s: %s", o->dbshow, izin_log_reason(lg, err));
+	izin_log_close(lg);
+	return 0;
+}
+
+/* Know the devices of a file of device lines: each enrolled alone, so
+ * one refused (another key for a known device) leaves the rest. */
+static int
+enrol(const struct opts *o)
+{
+	char dev[IZIN_DEVICE_LEN + 1];
+	uint8_t pk[IZIN_PK_LEN];
+	unsigned long line = 0, added = 0;
+	size_t len;
+	char *text = izin_slurp(o->enrol, 1024 * 1024 * 64, &len), *p = text;
+	char *end = text + len;
+	izin_log *lg = open_log(o->db, o->dbshow, IZIN_LOG_CREATE);
+	int err, bad = 0;
+
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *next = nl ? nl + 1 : end;
+		line++;
+		if (l > 0 && p[l - 1] == '\r')
+			l--;
+		if (l == 0 || p[0] == '#') {
+			p = next;
+			continue;
+		}
+		if (izin_device_parse(p, l, dev, pk) != IZIN_OK) {
+			izin_warnx("%s:%lu: not a device line: not enrolled",
+			           o->enrol, line);
+			bad = 1;
+		} else if ((err = izin_log_enrol(lg, dev, pk)) ==
+		           IZIN_EKEYCHANGE) {
+			izin_warnx("%s:%lu: device %s: another key than the "
+			           "one enrolled: refused", o->enrol, line, dev);
+			bad = 1;
+		} else if (err != IZIN_OK) {
+			izin_errx(2, "%s: %s", o->dbshow,
+			          izin_log_reason(lg, err));
+		} else {
+			added++;
+		}
+		p = next;
+	}
+	free(text);
+	izin_log_close(lg);
+	printf("%s: %lu device%s known\n", o->enrol, added,
+	       added == 1 ? "" : "s");
+	return bad;
 }
 
 int
@@ -459,6 +753,14 @@ main(int argc, char *argv[])
 		{ "until", required_argument, NULL, OPT_UNTIL },
 		{ "verify", no_argument, NULL, OPT_VERIFY },
 		{ "merge", required_argument, NULL, OPT_MERGE },
+		{ "key", required_argument, NULL, 'k' },
+		{ "passphrase-file", required_argument, NULL, OPT_PASSFILE },
+		{ "checkpoint-every", required_argument, NULL, OPT_EVERY },
+		{ "checkpoint", required_argument, NULL, OPT_CHECKPOINT },
+		{ "enrol-new", no_argument, NULL, OPT_ENROL_NEW },
+		{ "device-key", no_argument, NULL, OPT_DEVICE_KEY },
+		{ "checkpoints", no_argument, NULL, OPT_CHECKPOINTS },
+		{ "enrol", required_argument, NULL, OPT_ENROL },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "csv", no_argument, NULL, OPT_CSV },
 		{ "help", no_argument, NULL, 'h' },
@@ -473,7 +775,8 @@ main(int argc, char *argv[])
 	o.s.lat = o.s.lon = "";
 	o.since = INT64_MIN;
 	o.until = INT64_MAX;
-	while ((c = getopt_long(argc, argv, "d:hV", longopts, NULL)) != -1) {
+	o.every = -1;
+	while ((c = getopt_long(argc, argv, "d:k:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': o.db = optarg; break;
 		case OPT_REPORTER: o.s.reporter = optarg; break;
@@ -495,6 +798,17 @@ main(int argc, char *argv[])
 		case OPT_UNTIL: o.until_s = optarg; break;
 		case OPT_VERIFY: set_mode(&o, M_VERIFY); break;
 		case OPT_MERGE: set_mode(&o, M_MERGE); o.merge = optarg; break;
+		case 'k': o.key = optarg; break;
+		case OPT_PASSFILE: o.passfile = optarg; break;
+		case OPT_EVERY:
+			o.every = izin_num_arg("--checkpoint-every", optarg, 0,
+			                       LONG_MAX);
+			break;
+		case OPT_CHECKPOINT: o.cpfile = optarg; break;
+		case OPT_ENROL_NEW: o.enrol_new = 1; break;
+		case OPT_DEVICE_KEY: set_mode(&o, M_DEVICE_KEY); break;
+		case OPT_CHECKPOINTS: set_mode(&o, M_CHECKPOINTS); break;
+		case OPT_ENROL: set_mode(&o, M_ENROL); o.enrol = optarg; break;
 		case OPT_JSON: o.json = 1; break;
 		case OPT_CSV: o.csv = 1; break;
 		case 'h': izin_help(synopsis, help_text);
@@ -528,10 +842,19 @@ main(int argc, char *argv[])
 	if (o.after_given && o.mode != M_EXPORT)
 		izin_errx(2, "--after goes with --export");
 	if ((o.since_s || o.until_s) && (o.mode == M_APPEND ||
-	    o.mode == M_VERIFY || o.mode == M_MERGE))
+	    o.mode >= M_VERIFY))
 		izin_errx(2, "--since and --until go with --trail, --last-seen "
 		          "or --export");
-	if ((o.json || o.csv) && (o.mode == M_VERIFY || o.mode == M_MERGE))
+	if ((o.key || o.passfile || o.every >= 0) && o.mode != M_APPEND)
+		izin_errx(2, "-k, --passphrase-file and --checkpoint-every are "
+		          "for appending, not with %s", mode_opt[o.mode]);
+	if (o.every < 0)
+		o.every = 1;
+	if (o.cpfile && o.mode != M_VERIFY)
+		izin_errx(2, "--checkpoint goes with --verify");
+	if (o.enrol_new && o.mode != M_MERGE)
+		izin_errx(2, "--enrol-new goes with --merge");
+	if ((o.json || o.csv) && o.mode >= M_VERIFY)
 		izin_errx(2, "--%s has no records to format with %s",
 		          o.json ? "json" : "csv", mode_opt[o.mode]);
 	if (o.since_s)
@@ -552,6 +875,9 @@ main(int argc, char *argv[])
 	case M_APPEND: rc = append(&o); break;
 	case M_VERIFY: rc = verify(&o); break;
 	case M_MERGE: rc = merge(&o); break;
+	case M_DEVICE_KEY: rc = device_line(&o); break;
+	case M_CHECKPOINTS: rc = checkpoints(&o); break;
+	case M_ENROL: rc = enrol(&o); break;
 	default: rc = query(&o); break;
 	}
 	if (izin_close_stdout() != IZIN_OK) {

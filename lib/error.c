@@ -47,11 +47,12 @@ izin_strerror(int err)
 	case IZIN_EFORMAT: return "unsupported image format";
 	case IZIN_EIMAGE: return "corrupt or truncated image";
 	case IZIN_ETOOBIG: return "image too large";
-	case IZIN_EROLE: return "key of the wrong role (root or office)";
+	case IZIN_EROLE: return "key of the wrong role (root, office or device)";
 	case IZIN_EWITHDRAWN: return "signing key withdrawn";
 	case IZIN_EDUPKEY: return "key id and office listed twice";
 	case IZIN_EROLLBACK: return "older than the trust list already accepted";
 	case IZIN_ESEQ: return "sequence number already accepted with other content";
+	case IZIN_EKEYCHANGE: return "another key than the one held for this device";
 	}
 	return "unknown error";
 }

@@ -849,6 +849,8 @@ const char *izin_log_errmsg(const izin_log *lg);
 void izin_log_show(const char *location, char *buf, size_t size);
 /* The log's own device id (IZIN_DEVICE_LEN hex digits). */
 const char *izin_log_device(const izin_log *lg);
+/* The engine that stores it: "sqlite" (a file) or "postgresql". */
+const char *izin_log_engine(const izin_log *lg);
 
 /* Queue a record for the next izin_log_commit(): its columns, less the
  * reserved ones, are copied, so r may change after.  IZIN_EEMPTY (nothing

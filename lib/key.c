@@ -115,6 +115,14 @@ izin_seckey_generate_root(const char *office, izin_date from,
 	return generate(office, from, until, IZIN_ROLE_ROOT, out);
 }
 
+int
+izin_seckey_generate_device(izin_seckey **out)
+{
+	return generate("DEVICE", izin_date_from_ymd(IZIN_DATE_MIN_YEAR, 1, 1),
+	                izin_date_from_ymd(IZIN_DATE_MAX_YEAR, 12, 31),
+	                IZIN_ROLE_DEVICE, out);
+}
+
 void
 izin_seckey_public(const izin_seckey *sk, izin_pubkey *pub)
 {
@@ -162,7 +170,8 @@ izin_pubkey_format(const izin_pubkey *pub, char *buf)
 	b64(pk, sizeof pk, pub->pk, IZIN_PK_LEN);
 	return snprintf(buf, IZIN_PUBLINE_MAX, "%s %s %s %s %s%s%s%s\n", kid,
 	                pub->office, from, until, pk,
-	                pub->role == IZIN_ROLE_ROOT ? " root" : "",
+	                pub->role == IZIN_ROLE_ROOT ? " root" :
+	                pub->role == IZIN_ROLE_DEVICE ? " device" : "",
 	                pub->withdrawn ? " withdrawn " : "",
 	                pub->withdrawn ? gone : "");
 }
@@ -234,9 +243,12 @@ izin_pubkey_parse_ext(const char *line, size_t len, int flags,
 	                           pub)) != IZIN_OK)
 		return err;
 	if (n == 6) {
-		if (!word_is(w[5], wl[5], "root"))
+		if (word_is(w[5], wl[5], "root"))
+			pub->role = IZIN_ROLE_ROOT;
+		else if (word_is(w[5], wl[5], "device"))
+			pub->role = IZIN_ROLE_DEVICE;
+		else
 			return IZIN_EKEYFILE;
-		pub->role = IZIN_ROLE_ROOT;
 	} else if (n == 7) {
 		if (!(flags & IZIN_PARSE_WITHDRAWN) ||
 		    !word_is(w[5], wl[5], "withdrawn") ||

@@ -36,6 +36,8 @@ izin_log_rollback(izin_log *lg, int err)
 	/* Layout rows made in the transaction are gone with it. */
 	for (size_t i = 0; i < lg->nlayouts; i++)
 		lg->layouts[i].id = 0;
+	/* So is a checkpoint signed in it. */
+	lg->cp_loaded = 0;
 	return err;
 }
 
@@ -106,4 +108,10 @@ const char *
 izin_log_device(const izin_log *lg)
 {
 	return lg->device;
+}
+
+const char *
+izin_log_engine(const izin_log *lg)
+{
+	return lg->ops->name;
 }

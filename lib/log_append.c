@@ -15,7 +15,7 @@
 
 static const char *const reserved[] = {
 	"seq", "device", "dseq", "time", "reporter", "reporter_kind", "place",
-	"lat", "lon", "hash"
+	"lat", "lon", "hash", "checkpoint"
 };
 #define NRESERVED (sizeof(reserved) / sizeof(reserved[0]))
 
@@ -380,6 +380,7 @@ izin_log_commit(izin_log *lg, const izin_sighting *s, int records,
 	h.seq = lg->rows[n - 1].seq;
 	memcpy(h.hash, lg->hashes[n - 1], sizeof(h.hash));
 	if ((rc = lg->ops->head_put(lg, &h)) < 0 ||
+	    (lg->signing && (rc = izin_log_cp_due(lg, h.dseq, h.hash, 0)) < 0) ||
 	    (rc = lg->ops->end(lg)) < 0)
 		return izin_log_rollback(lg, rc);
 	for (size_t i = 0; i < n; i++)

@@ -270,9 +270,9 @@ int izin_log_cp_due(izin_log *lg, int64_t dseq,
                     const unsigned char hash[IZIN_LOG_HASH_LEN], int force);
 
 /* lib/log_record.c */
-/* The sighting columns a query adds: the first 8 always, then 2 more for
+/* The sighting columns a query adds: the first 8 always, then 3 more for
  * an export. */
-extern const char *const izin_log_out_cols[10];
+extern const char *const izin_log_out_cols[11];
 /* Split a stored TSV line (copied into b) into exactly n cells, unescaped
  * (tsv.c), into c->c: IZIN_ERECORD when it does not hold n, IZIN_ENOMEM. */
 int izin_log_split_line(struct izin_buf *b, const char *line, size_t len,

@@ -21,7 +21,7 @@ union_columns(const struct layouts *ls, int export,
               const izin_log_query *q)
 {
 	const char **keys;
-	size_t n = 0, total = 10;
+	size_t n = 0, total = 11;
 	int rc;
 
 	for (size_t i = 0; i < ls->n; i++)
@@ -37,7 +37,7 @@ union_columns(const struct layouts *ls, int export,
 			if (k == n)
 				keys[n++] = ls->v[i].names[j];
 		}
-	for (size_t i = 0; i < (export ? 10u : 8u); i++)
+	for (size_t i = 0; i < (export ? 11u : 8u); i++)
 		keys[n++] = izin_log_out_cols[i];
 	rc = q->columns(q->arg, keys, n);
 	free(keys);
@@ -52,7 +52,63 @@ struct reader {
 	struct izin_buf b;
 	struct cols c;
 	int export;
+	/* An export's checkpoints, by device, and the one of the row
+	 * before (rows come by seq, mostly a run of one device's). */
+	izin_checkpoint *cps;
+	size_t ncps, capcps;
+	const izin_checkpoint *cp;
+	char line[IZIN_CHECKPOINT_MAX];
 };
+
+static int
+cp_keep(void *arg, const izin_checkpoint *cp)
+{
+	struct reader *rd = arg;
+
+	if (rd->ncps == rd->capcps) {
+		size_t cap = rd->capcps ? 2 * rd->capcps : 8;
+		izin_checkpoint *v = realloc(rd->cps, cap * sizeof(*v));
+		if (v == NULL)
+			return IZIN_ENOMEM;
+		rd->cps = v;
+		rd->capcps = cap;
+	}
+	rd->cps[rd->ncps++] = *cp;
+	return 0;
+}
+
+static int
+cp_cmp(const void *a, const void *b)
+{
+	return strcmp(((const izin_checkpoint *)a)->device,
+	              ((const izin_checkpoint *)b)->device);
+}
+
+/* The checkpoint line row carries: its device's newest checkpoint when
+ * that signs this very sighting, else "". */
+static const char *
+cp_line(struct reader *rd, const struct srow *row)
+{
+	const izin_checkpoint *cp = rd->cp;
+
+	if (rd->ncps == 0 || row->w.device == NULL)
+		return "";
+	if (cp == NULL || strcmp(cp->device, row->w.device) != 0) {
+		izin_checkpoint key;
+		snprintf(key.device, sizeof(key.device), "%.*s",
+		         IZIN_DEVICE_LEN, row->w.device);
+		cp = rd->cp = bsearch(&key, rd->cps, rd->ncps, sizeof(key),
+		                      cp_cmp);
+		if (cp == NULL || strcmp(cp->device, row->w.device) != 0)
+			return rd->cp = NULL, "";
+	}
+	if (cp->dseq != row->w.dseq || row->hashlen != IZIN_LOG_HASH_LEN ||
+	    memcmp(cp->hash, row->hash, IZIN_LOG_HASH_LEN) != 0 ||
+	    izin_checkpoint_format(cp, rd->line) < 1)
+		return "";
+	rd->line[strlen(rd->line) - 1] = '\0';
+	return rd->line;
+}
 
 /* One row as a record, handed to the callback. */
 static int
@@ -78,11 +134,13 @@ emit(struct reader *rd, const struct srow *row)
 		if ((rc = izin_record_set(rd->r, l->names[i], rd->c.c[i].v,
 		                          rd->c.c[i].len)) < 0)
 			return rc;
-	for (int i = 0; i < 9 + rd->export; i++) {
+	for (int i = 0; i < 9 + 2 * rd->export; i++) {
 		const char *text[] = { NULL, row->w.device, row->w.time,
 		                       row->w.reporter, row->w.kind,
 		                       row->w.place, row->w.lat, row->w.lon };
-		if (i == 9) {
+		if (i == 10) {
+			v = cp_line(rd, row);
+		} else if (i == 9) {
 			if (row->hashlen != IZIN_LOG_HASH_LEN)
 				return IZIN_ERECORD;
 			sodium_bin2hex(hex, sizeof(hex), row->hash,
@@ -121,6 +179,11 @@ query_txn(struct reader *rd)
 
 	if ((rc = izin_log_layouts_load(rd->lg, &rd->ls)) < 0)
 		return rc;
+	if (rd->export &&
+	    (rc = rd->lg->ops->cps(rd->lg, cp_keep, rd)) < 0)
+		return rc;
+	if (rd->ncps > 1)
+		qsort(rd->cps, rd->ncps, sizeof(*rd->cps), cp_cmp);
 	if (q->columns != NULL &&
 	    (rc = union_columns(&rd->ls, rd->export, q)) != 0)
 		return rc;
@@ -154,6 +217,7 @@ izin_log_run(izin_log *lg, const izin_log_query *q)
 		(void)lg->ops->end(lg);
 	}
 	izin_log_layouts_free(&rd.ls);
+	free(rd.cps);
 	izin_record_free(rd.r);
 	free(rd.b.p);
 	izin_log_cols_free(&rd.c);

@@ -11,9 +11,9 @@
 
 /* The sighting columns a query adds: the first 8 always, then 2 more for
  * an export. */
-const char *const izin_log_out_cols[10] = {
+const char *const izin_log_out_cols[11] = {
 	"seq", "device", "time", "reporter", "reporter_kind", "place", "lat",
-	"lon", "dseq", "hash"
+	"lon", "dseq", "hash", "checkpoint"
 };
 
 /* Make room in c for n cells. */

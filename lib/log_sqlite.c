@@ -32,6 +32,9 @@
  *
  * Version 2 adds the issued-permit register: one row per card sealed,
  * keyed by what a scan looks it up by, so that a look-up is one seek.
+ *
+ * Version 3 adds device keys and each device's newest signed checkpoint
+ * (report-log(1), CHECKPOINTS): one small row per device.
  */
 static const char *const migrations[] = {
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)"
@@ -56,6 +59,12 @@ static const char *const migrations[] = {
 	"  issued TEXT NOT NULL, valid_from TEXT NOT NULL,"
 	"  valid_until TEXT NOT NULL, office TEXT NOT NULL,"
 	"  kid TEXT NOT NULL, PRIMARY KEY(permit, digest)) WITHOUT ROWID;",
+
+	"CREATE TABLE device_key(device TEXT PRIMARY KEY, pk BLOB NOT NULL)"
+	"  WITHOUT ROWID;"
+	"CREATE TABLE checkpoint(device TEXT PRIMARY KEY,"
+	"  dseq INTEGER NOT NULL, hash BLOB NOT NULL, time INTEGER NOT NULL,"
+	"  sig BLOB NOT NULL) WITHOUT ROWID;",
 };
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
                IZIN_LOG_VERSION, "one migration per schema version");
@@ -69,7 +78,7 @@ struct sq {
 	sqlite3 *db;
 	/* Prepared once for the life of the handle. */
 	sqlite3_stmt *ins, *layout_get, *layout_put, *head_get, *head_put;
-	sqlite3_stmt *reg_put, *reg_find;
+	sqlite3_stmt *reg_put, *reg_find, *key_get, *cp_get, *cp_put;
 	/* The schema's version: a log opened read only may be older. */
 	int version;
 };
@@ -357,6 +366,9 @@ sq_close(izin_log *lg)
 	sqlite3_finalize(s->head_put);
 	sqlite3_finalize(s->reg_put);
 	sqlite3_finalize(s->reg_find);
+	sqlite3_finalize(s->key_get);
+	sqlite3_finalize(s->cp_get);
+	sqlite3_finalize(s->cp_put);
 	sqlite3_close(s->db);
 	free(s);
 	lg->store = NULL;
@@ -821,6 +833,138 @@ sq_reg_find(izin_log *lg, const char *permit,
 	return rc == SQLITE_ROW ? 0 : sql_err(lg, rc);
 }
 
+/* A blob column of exactly n bytes into out; zeros for anything else. */
+static void
+blob_col(sqlite3_stmt *st, int i, void *out, size_t n)
+{
+	const void *b = sqlite3_column_blob(st, i);
+
+	if (b != NULL && sqlite3_column_type(st, i) == SQLITE_BLOB &&
+	    (size_t)sqlite3_column_bytes(st, i) == n)
+		memcpy(out, b, n);
+	else
+		memset(out, 0, n);
+}
+
+static int
+sq_key_get(izin_log *lg, const char *device, uint8_t pk[IZIN_PK_LEN],
+           int *found)
+{
+	struct sq *s = SQ(lg);
+	int rc;
+
+	*found = 0;
+	if (s->version < 3)
+		return 0;
+	if ((rc = prepare(lg, &s->key_get,
+	    "SELECT pk FROM device_key WHERE device = ?1")) < 0)
+		return rc;
+	sqlite3_bind_text(s->key_get, 1, device, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s->key_get);
+	if (rc == SQLITE_ROW) {
+		*found = 1;
+		blob_col(s->key_get, 0, pk, IZIN_PK_LEN);
+	}
+	sqlite3_reset(s->key_get);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_err(lg, rc);
+}
+
+static int
+sq_key_put(izin_log *lg, const char *device, const uint8_t pk[IZIN_PK_LEN])
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prepare_once(lg, &st,
+	    "INSERT INTO device_key(device, pk) VALUES(?1, ?2)")) < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, device, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, pk, IZIN_PK_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : sql_err(lg, rc);
+}
+
+/* A checkpoint row (device, dseq, hash, time, sig) into cp. */
+static void
+cp_cols(sqlite3_stmt *st, izin_checkpoint *cp)
+{
+	const char *d = (const char *)sqlite3_column_text(st, 0);
+
+	memset(cp, 0, sizeof(*cp));
+	if (d != NULL)
+		snprintf(cp->device, sizeof(cp->device), "%s", d);
+	cp->dseq = sqlite3_column_int64(st, 1);
+	blob_col(st, 2, cp->hash, IZIN_LOG_HASH_LEN);
+	cp->time = sqlite3_column_int64(st, 3);
+	blob_col(st, 4, cp->sig, IZIN_SIG_LEN);
+}
+
+static int
+sq_cp_get(izin_log *lg, const char *device, izin_checkpoint *cp, int *found)
+{
+	struct sq *s = SQ(lg);
+	int rc;
+
+	*found = 0;
+	if (s->version < 3)
+		return 0;
+	if ((rc = prepare(lg, &s->cp_get, "SELECT device, dseq, hash, time,"
+	    " sig FROM checkpoint WHERE device = ?1")) < 0)
+		return rc;
+	sqlite3_bind_text(s->cp_get, 1, device, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s->cp_get);
+	if (rc == SQLITE_ROW) {
+		*found = 1;
+		cp_cols(s->cp_get, cp);
+	}
+	sqlite3_reset(s->cp_get);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_err(lg, rc);
+}
+
+static int
+sq_cp_put(izin_log *lg, const izin_checkpoint *cp)
+{
+	struct sq *s = SQ(lg);
+	int rc;
+
+	if ((rc = prepare(lg, &s->cp_put, "INSERT OR REPLACE INTO"
+	    " checkpoint(device, dseq, hash, time, sig)"
+	    " VALUES(?1, ?2, ?3, ?4, ?5)")) < 0)
+		return rc;
+	sqlite3_bind_text(s->cp_put, 1, cp->device, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s->cp_put, 2, cp->dseq);
+	sqlite3_bind_blob(s->cp_put, 3, cp->hash, IZIN_LOG_HASH_LEN,
+	                  SQLITE_STATIC);
+	sqlite3_bind_int64(s->cp_put, 4, cp->time);
+	sqlite3_bind_blob(s->cp_put, 5, cp->sig, IZIN_SIG_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(s->cp_put);
+	sqlite3_reset(s->cp_put);
+	return rc == SQLITE_DONE ? 0 : sql_err(lg, rc);
+}
+
+static int
+sq_cps(izin_log *lg, int (*fn)(void *, const izin_checkpoint *), void *arg)
+{
+	izin_checkpoint cp;
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if (SQ(lg)->version < 3)
+		return 0;
+	if ((rc = prepare_once(lg, &st, "SELECT device, dseq, hash, time, sig"
+	    " FROM checkpoint ORDER BY device")) < 0)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		cp_cols(st, &cp);
+		if ((stop = fn(arg, &cp)) != 0)
+			break;
+	}
+	rc = stop ? stop : rc == SQLITE_DONE ? 0 : sql_err(lg, rc);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 const struct log_ops izin_log_sqlite_ops = {
 	"sqlite",
 	sq_claims,
@@ -840,4 +984,9 @@ const struct log_ops izin_log_sqlite_ops = {
 	sq_rows_close,
 	sq_reg_put,
 	sq_reg_find,
+	sq_key_get,
+	sq_key_put,
+	sq_cp_get,
+	sq_cp_put,
+	sq_cps,
 };

@@ -9,7 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "log_internal.h"
+
+/* A signed checkpoint the chain must reach with this hash. */
+struct mark {
+	int64_t dseq;
+	unsigned char hash[IZIN_LOG_HASH_LEN];
+};
 
 struct chain {
 	char *device;
@@ -18,6 +26,8 @@ struct chain {
 	int64_t dseq, seq;
 	unsigned char hash[IZIN_LOG_HASH_LEN];
 	izin_log_fault fault;   /* the first thing wrong with the chain */
+	struct mark *marks;     /* by dseq; the next one to reach is mi */
+	size_t nmarks, mi;
 };
 
 struct chains {
@@ -35,32 +45,45 @@ chain_cmp(const void *a, const void *b)
 static void
 chains_free(struct chains *cs)
 {
-	for (size_t i = 0; i < cs->n; i++)
+	for (size_t i = 0; i < cs->n; i++) {
 		free(cs->v[i].device);
+		free(cs->v[i].marks);
+	}
 	free(cs->v);
 	cs->v = NULL;
 	cs->n = cs->cap = 0;
+}
+
+/* A new chain at the end of the table (unsorted), all zero but its
+ * device; NULL when out of memory. */
+static struct chain *
+chain_new(struct chains *cs, const char *device)
+{
+	struct chain *c;
+
+	if (cs->n == cs->cap) {
+		size_t cap = cs->cap ? 2 * cs->cap : 8;
+		if ((c = realloc(cs->v, cap * sizeof(*c))) == NULL)
+			return NULL;
+		cs->v = c;
+		cs->cap = cap;
+	}
+	c = &cs->v[cs->n];
+	memset(c, 0, sizeof(*c));
+	if ((c->device = strdup(device)) == NULL)
+		return NULL;
+	cs->n++;
+	return c;
 }
 
 /* One head row into the table. */
 static int
 chain_add(void *arg, const struct head *h)
 {
-	struct chains *cs = arg;
-	struct chain *c;
+	struct chain *c = chain_new(arg, h->device ? h->device : "");
 
-	if (cs->n == cs->cap) {
-		size_t cap = cs->cap ? 2 * cs->cap : 8;
-		if ((c = realloc(cs->v, cap * sizeof(*c))) == NULL)
-			return IZIN_ENOMEM;
-		cs->v = c;
-		cs->cap = cap;
-	}
-	c = &cs->v[cs->n];
-	memset(c, 0, sizeof(*c));
-	if ((c->device = strdup(h->device ? h->device : "")) == NULL)
+	if (c == NULL)
 		return IZIN_ENOMEM;
-	cs->n++;
 	c->head_dseq = h->dseq;
 	c->head_seq = h->seq;
 	memcpy(c->head_hash, h->hash, IZIN_LOG_HASH_LEN);
@@ -68,7 +91,7 @@ chain_add(void *arg, const struct head *h)
 	 * a device with no sightings, and hide every one it had. */
 	if (!h->hashok || h->damaged || h->dseq < 1 || h->seq < 1)
 		c->fault = (izin_log_fault){ 1, h->seqok, h->seq,
-		                             "chain head damaged" };
+		                             "chain head damaged", "", 0 };
 	return 0;
 }
 
@@ -181,6 +204,135 @@ note(izin_log_fault *f, int has_seq, int64_t seq, const char *why)
 	f->has_seq = has_seq;
 	f->seq = seq;
 	f->why = why;
+	f->device[0] = '\0';
+	f->dseq = 0;
+}
+
+/* A fault of a device as a whole, or of its chain at a checkpoint. */
+static izin_log_fault
+dev_fault(const char *device, int64_t dseq, int has_seq, int64_t seq,
+          const char *why)
+{
+	izin_log_fault f = { 1, has_seq, seq, why, "", dseq };
+	size_t n = strnlen(device, IZIN_DEVICE_LEN);
+
+	memcpy(f.device, device, n);
+	f.device[n] = '\0';
+	return f;
+}
+
+static void
+note_fault(izin_log_fault *f, const izin_log_fault *g)
+{
+	if (f->found && (!g->has_seq || (f->has_seq && f->seq <= g->seq)))
+		return;
+	*f = *g;
+}
+
+static const char why_cut[] =
+	"cut tail: the chain ends before this signed checkpoint";
+static const char why_rewritten[] =
+	"rewritten: the sighting differs from this signed checkpoint";
+static const char why_sig[] =
+	"signature: the checkpoint does not verify with the device's key";
+static const char why_nokey[] =
+	"unknown device: the log holds no key to check its checkpoint";
+
+/* A list of checkpoints. */
+struct cplist {
+	izin_checkpoint *v;
+	size_t n, cap;
+};
+
+static int
+cplist_add(void *arg, const izin_checkpoint *cp)
+{
+	struct cplist *l = arg;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 8;
+		izin_checkpoint *v = realloc(l->v, cap * sizeof(*v));
+		if (v == NULL)
+			return IZIN_ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *cp;
+	return 0;
+}
+
+static int
+mark_cmp(const void *a, const void *b)
+{
+	int64_t x = ((const struct mark *)a)->dseq;
+	int64_t y = ((const struct mark *)b)->dseq;
+
+	return (x > y) - (x < y);
+}
+
+/* Hold the chains of cs to the n checkpoints (each already verified): a
+ * device with no chain gets an empty one, since a chain gone whole is cut
+ * too.  Before the walk; cs is sorted again. */
+static int
+marks_add(struct chains *cs, const izin_checkpoint *cps, size_t n)
+{
+	size_t sorted = cs->n;
+
+	for (size_t i = 0; i < n; i++) {
+		struct chain key = { 0 }, *c = NULL;
+		key.device = (char *)cps[i].device;
+		if (sorted > 0)
+			c = bsearch(&key, cs->v, sorted, sizeof(*cs->v),
+			            chain_cmp);
+		for (size_t j = sorted; c == NULL && j < cs->n; j++)
+			if (strcmp(cs->v[j].device, cps[i].device) == 0)
+				c = &cs->v[j];
+		if (c == NULL && chain_new(cs, cps[i].device) == NULL)
+			return IZIN_ENOMEM;
+	}
+	if (cs->n > sorted)
+		qsort(cs->v, cs->n, sizeof(*cs->v), chain_cmp);
+	for (size_t i = 0; i < n; i++) {
+		struct chain *c = chains_find(cs, cps[i].device);
+		struct mark *m;
+		if ((m = realloc(c->marks, (c->nmarks + 1) * sizeof(*m))) == NULL)
+			return IZIN_ENOMEM;
+		c->marks = m;
+		m[c->nmarks].dseq = cps[i].dseq;
+		memcpy(m[c->nmarks].hash, cps[i].hash, IZIN_LOG_HASH_LEN);
+		c->nmarks++;
+	}
+	for (size_t i = 0; i < cs->n; i++)
+		if (cs->v[i].nmarks > 1)
+			qsort(cs->v[i].marks, cs->v[i].nmarks,
+			      sizeof(*cs->v[i].marks), mark_cmp);
+	return 0;
+}
+
+/* Keep of l only the checkpoints that verify with the key lg holds for
+ * their device; a fault in f for each other one. */
+static int
+cps_check(izin_log *lg, struct cplist *l, izin_log_fault *f)
+{
+	uint8_t pk[IZIN_PK_LEN];
+	size_t k = 0;
+	int rc, found;
+
+	for (size_t i = 0; i < l->n; i++) {
+		const izin_checkpoint *cp = &l->v[i];
+		izin_log_fault g;
+		if ((rc = lg->ops->key_get(lg, cp->device, pk, &found)) < 0)
+			return rc;
+		if (found && izin_checkpoint_check(cp, pk) == IZIN_OK) {
+			l->v[k++] = *cp;
+			continue;
+		}
+		g = dev_fault(cp->device, cp->dseq, 0, 0,
+		              found ? why_sig : why_nokey);
+		note_fault(f, &g);
+	}
+	l->n = k;
+	return 0;
 }
 
 /* What a walk over every row of a log needs to check its chains: the
@@ -242,12 +394,19 @@ walk_row(struct walk *w, const struct srow *r, izin_log_fault *f)
 	if (reason != NULL) {
 		/* Kept with the chain and noted at the end, where a fault
 		 * of another chain's head may name a lower seq. */
-		c->fault = (izin_log_fault){ 1, 1, r->seq, reason };
+		c->fault = (izin_log_fault){ 1, 1, r->seq, reason, "", 0 };
 		return 0;
 	}
 	c->dseq = r->w.dseq;
 	c->seq = r->seq;
 	memcpy(c->hash, r->hash, IZIN_LOG_HASH_LEN);
+	for (; c->mi < c->nmarks && c->marks[c->mi].dseq <= c->dseq; c->mi++)
+		if (c->marks[c->mi].dseq == c->dseq &&
+		    memcmp(c->marks[c->mi].hash, r->hash, IZIN_LOG_HASH_LEN)) {
+			c->fault = dev_fault(c->device, c->dseq, 1, r->seq,
+			                     why_rewritten);
+			return 0;
+		}
 	return 1;
 }
 
@@ -260,21 +419,27 @@ walk_end(struct walk *w, izin_log_fault *f)
 		struct chain *c = &w->cs.v[i];
 		if (!c->fault.found && c->dseq != c->head_dseq)
 			c->fault = (izin_log_fault){ 1, 1, c->head_seq,
-			    "deleted: the chain ends before its head" };
+			    "deleted: the chain ends before its head", "", 0 };
 		else if (!c->fault.found && (c->seq != c->head_seq ||
 		         memcmp(c->hash, c->head_hash, IZIN_LOG_HASH_LEN)))
 			c->fault = (izin_log_fault){ 1, 1, c->head_seq,
-			    "the chain head does not match its last sighting" };
+			    "the chain head does not match its last sighting", "", 0 };
+		else if (!c->fault.found && c->mi < c->nmarks)
+			c->fault = dev_fault(c->device, c->marks[c->mi].dseq,
+			                     0, 0, why_cut);
 		if (c->fault.found)
-			note(f, c->fault.has_seq, c->fault.seq, c->fault.why);
+			note_fault(f, &c->fault);
 	}
 }
 
-/* Verify inside an open (read) transaction. */
+/* Verify inside an open (read) transaction: the chains, held to the
+ * checkpoints the log holds and the n given. */
 static int
-verify_txn(izin_log *lg, int64_t *count, izin_log_fault *f)
+verify_txn(izin_log *lg, const izin_checkpoint *cps, size_t n,
+           int64_t *count, izin_log_fault *f)
 {
 	struct rowsel all = { ROWS_ALL, NULL, NULL, 0, 0, 0, 0, 0, 1 };
+	struct cplist l = { NULL, 0, 0 };
 	struct rows *cur = NULL;
 	struct walk w;
 	struct srow r;
@@ -284,7 +449,14 @@ verify_txn(izin_log *lg, int64_t *count, izin_log_fault *f)
 	memset(f, 0, sizeof(*f));
 	if ((rc = walk_init(lg, &w)) < 0)
 		return rc;
-	if ((rc = lg->ops->rows_open(lg, &all, &cur)) < 0)
+	if ((rc = lg->ops->cps(lg, cplist_add, &l)) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if ((rc = cplist_add(&l, &cps[i])) < 0)
+			goto out;
+	if ((rc = cps_check(lg, &l, f)) < 0 ||
+	    (rc = marks_add(&w.cs, l.v, l.n)) < 0 ||
+	    (rc = lg->ops->rows_open(lg, &all, &cur)) < 0)
 		goto out;
 	while ((rc = lg->ops->rows_next(cur, &r)) == 1)
 		if ((rc = walk_row(&w, &r, f)) < 0)
@@ -296,20 +468,28 @@ verify_txn(izin_log *lg, int64_t *count, izin_log_fault *f)
 out:
 	if (cur != NULL)
 		lg->ops->rows_close(cur);
+	free(l.v);
 	walk_free(&w);
+	return rc;
+}
+
+int
+izin_log_verify_with(izin_log *lg, const izin_checkpoint *cps, size_t n,
+                     int64_t *count, izin_log_fault *f)
+{
+	int rc;
+
+	if ((rc = lg->ops->begin(lg, 0)) < 0)
+		return rc;
+	rc = verify_txn(lg, cps, n, count, f);
+	(void)lg->ops->end(lg);
 	return rc;
 }
 
 int
 izin_log_verify(izin_log *lg, int64_t *count, izin_log_fault *f)
 {
-	int rc;
-
-	if ((rc = lg->ops->begin(lg, 0)) < 0)
-		return rc;
-	rc = verify_txn(lg, count, f);
-	(void)lg->ops->end(lg);
-	return rc;
+	return izin_log_verify_with(lg, NULL, 0, count, f);
 }
 
 /* Our row (device, dseq)'s hash into out; 0 when found, 1 when not.
@@ -480,11 +660,98 @@ merge_chains(izin_log *lg, struct chains *ours, const struct chains *theirs)
 	return 0;
 }
 
+static const char why_unknown[] =
+	"unknown device: enrol its key first (--enrol, or --enrol-new)";
+static const char why_keychange[] =
+	"key differs from the one enrolled for the device";
+
+/* The key of each device of other (its chains in cs, its checkpoints in
+ * theirs), enrolling in lg those it does not know when flags say so, and
+ * the checkpoints to hold other's chains to: those of theirs that verify
+ * (kept in theirs for the end) and ours of every device other holds.
+ * Every device fault goes to f. */
+static int
+merge_devices(izin_log *lg, izin_log *other, int flags, struct chains *cs,
+              struct cplist *theirs, izin_log_fault *f)
+{
+	struct cplist marks = { NULL, 0, 0 };
+	uint8_t ours_pk[IZIN_PK_LEN], their_pk[IZIN_PK_LEN];
+	izin_checkpoint cp;
+	int rc, have_ours, have_theirs, found;
+
+	/* Their checkpoints' devices are chains too: an empty one for a
+	 * device whose chain is gone whole. */
+	for (size_t i = 0; i < theirs->n; i++)
+		if (chains_find(cs, theirs->v[i].device) == NULL &&
+		    chain_new(cs, theirs->v[i].device) == NULL)
+			return IZIN_ENOMEM;
+	if (cs->n > 1)
+		qsort(cs->v, cs->n, sizeof(*cs->v), chain_cmp);
+	for (size_t i = 0; i < cs->n; i++) {
+		const char *dev = cs->v[i].device;
+		izin_log_fault g;
+		if ((rc = lg->ops->key_get(lg, dev, ours_pk, &have_ours)) < 0 ||
+		    (rc = other->ops->key_get(other, dev, their_pk,
+		                              &have_theirs)) < 0)
+			goto out;
+		if (have_ours && have_theirs &&
+		    sodium_memcmp(ours_pk, their_pk, IZIN_PK_LEN) != 0) {
+			g = dev_fault(dev, 0, 0, 0, why_keychange);
+			note_fault(f, &g);
+			continue;
+		}
+		if (!have_ours && !(flags & IZIN_MERGE_ENROL)) {
+			g = dev_fault(dev, 0, 0, 0, why_unknown);
+			note_fault(f, &g);
+			continue;
+		}
+		if (!have_ours && have_theirs &&
+		    (rc = lg->ops->key_put(lg, dev, their_pk)) < 0)
+			goto out;
+		/* Ours already verified when it was stored. */
+		if ((rc = lg->ops->cp_get(lg, dev, &cp, &found)) < 0)
+			goto out;
+		if (found && cs->v[i].head_dseq > 0 &&
+		    (rc = cplist_add(&marks, &cp)) < 0)
+			goto out;
+	}
+	/* Theirs must verify with the key now held for the device. */
+	if ((rc = cps_check(lg, theirs, f)) < 0)
+		goto out;
+	for (size_t i = 0; i < theirs->n; i++)
+		if ((rc = cplist_add(&marks, &theirs->v[i])) < 0)
+			goto out;
+	rc = marks_add(cs, marks.v, marks.n);
+out:
+	free(marks.v);
+	return rc;
+}
+
+/* After a merge that holds: the newer of each device's two checkpoints
+ * stays (a replayed older one never replaces a newer one). */
+static int
+merge_keep(izin_log *lg, const struct cplist *theirs)
+{
+	izin_checkpoint cp;
+	int rc, found;
+
+	for (size_t i = 0; i < theirs->n; i++) {
+		const izin_checkpoint *t = &theirs->v[i];
+		if ((rc = lg->ops->cp_get(lg, t->device, &cp, &found)) < 0)
+			return rc;
+		if ((!found || t->dseq > cp.dseq) &&
+		    (rc = lg->ops->cp_put(lg, t)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 int
 izin_log_merge(izin_log *lg, izin_log *other, int flags, int64_t *added,
                izin_log_fault *f)
 {
 	struct chains ours = { NULL, 0, 0 };
+	struct cplist theirs = { NULL, 0, 0 };
 	izin_log_fault mf = { 0 };
 	struct walk w;
 	int rc;
@@ -503,6 +770,8 @@ izin_log_merge(izin_log *lg, izin_log *other, int flags, int64_t *added,
 	if ((rc = lg->ops->begin(lg, 1)) < 0 ||
 	    (rc = merge_chains(lg, &ours, &w.cs)) < 0 ||
 	    (rc = merge_check_heads(lg, &ours, &w.cs, &mf)) < 0 ||
+	    (rc = other->ops->cps(other, cplist_add, &theirs)) < 0 ||
+	    (rc = merge_devices(lg, other, flags, &w.cs, &theirs, &mf)) < 0 ||
 	    (rc = merge_rows(lg, other, &ours, &w, added, &mf, f)) < 0)
 		goto undo;
 	/* A log that does not verify is named for that first. */
@@ -519,7 +788,8 @@ izin_log_merge(izin_log *lg, izin_log *other, int flags, int64_t *added,
 		if ((rc = lg->ops->head_put(lg, &h)) < 0)
 			goto undo;
 	}
-	if ((rc = lg->ops->end(lg)) < 0)
+	if ((rc = merge_keep(lg, &theirs)) < 0 ||
+	    (rc = lg->ops->end(lg)) < 0)
 		goto undo;
 	goto out;
 undo:
@@ -528,6 +798,7 @@ undo:
 out:
 	(void)other->ops->end(other);
 	chains_free(&ours);
+	free(theirs.v);
 	walk_free(&w);
 	return rc;
 }

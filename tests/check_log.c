@@ -503,11 +503,12 @@ START_TEST(test_export_after)
 	izin_log_close(lg);
 	ck_assert_str_eq(g.text, "4:C:2026-03-02T10:00:00+08:00\n"
 	                 "5:A:2026-03-03T10:00:00+07:00\n");
-	ck_assert_uint_eq(g.nkeys, 4 + 10);
+	ck_assert_uint_eq(g.nkeys, 4 + 11);
 	ck_assert_str_eq(g.keys[0], "status");
 	ck_assert_str_eq(g.keys[4], "seq");
 	ck_assert_str_eq(g.keys[12], "dseq");
 	ck_assert_str_eq(g.keys[13], "hash");
+	ck_assert_str_eq(g.keys[14], "checkpoint");
 	g = run(path, IZIN_LOG_EXPORT, NULL, INT64_MIN, INT64_MAX, 0);
 	ck_assert_uint_eq(g.n, 5);
 	g = run(path, IZIN_LOG_EXPORT, NULL, INT64_MIN, INT64_MAX, 5);

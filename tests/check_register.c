@@ -249,7 +249,8 @@ START_TEST(test_version1)
 	ck_assert_int_eq(izin_log_commit(lg, &s, 0, NULL, NULL), IZIN_OK);
 	izin_record_free(r);
 	izin_log_close(lg);
-	sql_do("DROP TABLE permits; PRAGMA user_version = 1;"
+	sql_do("DROP TABLE permits; DROP TABLE device_key;"
+	       " DROP TABLE checkpoint; PRAGMA user_version = 1;"
 	       " PRAGMA wal_checkpoint(TRUNCATE)");
 
 	lg = open_log(IZIN_LOG_READ);
@@ -266,7 +267,7 @@ START_TEST(test_version1)
 	ck_assert_int_eq(count, 1);
 	ck_assert_int_eq(f.found, 0);
 	izin_log_close(lg);
-	ck_assert_int_eq(sql_int("PRAGMA user_version"), 2);
+	ck_assert_int_eq(sql_int("PRAGMA user_version"), IZIN_LOG_VERSION);
 }
 END_TEST
 
