@@ -121,8 +121,10 @@ izin_log_cp_due(izin_log *lg, int64_t dseq,
 	if (dseq <= lg->cp_dseq)
 		return 0;
 	now = lg->signer.now(lg->signer.arg);
-	if (!force && (dseq - lg->cp_dseq < lg->signer.every ||
-	    (lg->cp_time != INT64_MIN && now - lg->cp_time < lg->signer.gap)))
+	/* The device's first checkpoint is always due. */
+	if (!force && lg->cp_dseq > 0 &&
+	    (dseq - lg->cp_dseq < lg->signer.every ||
+	     now - lg->cp_time < lg->signer.gap))
 		return 0;
 	memset(&cp, 0, sizeof(cp));
 	memcpy(cp.device, lg->device, sizeof(cp.device));
