@@ -114,7 +114,7 @@ refuse() {
 }
 register sqlite "$tmp/reg.db"
 
-check "sqlite: the register is a log of schema version 2" [ "$(sqlite3 reg.db 'PRAGMA user_version')" = 2 ]
+check "sqlite: the register is a log of schema version 3" [ "$(sqlite3 reg.db 'PRAGMA user_version')" = 3 ]
 expect 2 "sqlite: qr-scan with a missing register fails" \
 	qr-scan -T trust --register missing.db run-sqlite/cards/R00001-K.png
 has err.txt "^qr-scan: register missing.db: No such file or directory" "sqlite: ... and says so"
@@ -133,7 +133,7 @@ expect 2 "sqlite: --register with --raw contradicts" \
 # unregistered; migrated when written
 printf 'permit\tstatus\nR00001-K\tVALID\n' | report-log -d v1.db --reporter T07 \
 	--reporter-kind officer --time 2026-03-01T10:00:00+07:00 > /dev/null
-sqlite3 v1.db "DROP TABLE permits; PRAGMA user_version = 1" > /dev/null
+sqlite3 v1.db "DROP TABLE permits; DROP TABLE device_key; DROP TABLE checkpoint; PRAGMA user_version = 1" > /dev/null
 expect 1 "sqlite: a version-1 log reads as an empty register" \
 	qr-scan -T trust --register v1.db run-sqlite/cards/R00001-K.png
 check "sqlite: ... UNREGISTERED" [ "$(col status out.txt)" = UNREGISTERED ]
@@ -141,7 +141,7 @@ check "sqlite: ... and stays at version 1" [ "$(sqlite3 v1.db 'PRAGMA user_versi
 expect 0 "sqlite: qr-issue --register migrates a version-1 log" \
 	qr-issue $key -f -o run-sqlite/v1.png --permit Z00003-K $one \
 	--valid-until 2027-03-01 --register v1.db
-check "sqlite: ... to version 2" [ "$(sqlite3 v1.db 'PRAGMA user_version')" = 2 ]
+check "sqlite: ... to version 3" [ "$(sqlite3 v1.db 'PRAGMA user_version')" = 3 ]
 expect 0 "sqlite: ... keeping its sightings" report-log -d v1.db --verify
 expect 0 "sqlite: ... and the card registered is VALID" \
 	qr-scan -T trust --register v1.db run-sqlite/v1.png
