@@ -712,12 +712,14 @@ enrol(const struct opts *o)
 		}
 		if (izin_device_parse(p, l, dev, pk) != IZIN_OK) {
 			izin_warnx("%s:%lu: not a device line: not enrolled",
+			           strcmp(o->enrol, "-") == 0 ? "stdin" :
 			           o->enrol, line);
 			bad = 1;
 		} else if ((err = izin_log_enrol(lg, dev, pk)) ==
 		           IZIN_EKEYCHANGE) {
 			izin_warnx("%s:%lu: device %s: another key than the "
-			           "one enrolled: refused", o->enrol, line, dev);
+			           "one enrolled: refused", strcmp(o->enrol, "-")
+			           == 0 ? "stdin" : o->enrol, line, dev);
 			bad = 1;
 		} else if (err != IZIN_OK) {
 			izin_errx(2, "%s: %s", o->dbshow,
@@ -729,8 +731,8 @@ enrol(const struct opts *o)
 	}
 	free(text);
 	izin_log_close(lg);
-	printf("%s: %lu device%s known\n", o->enrol, added,
-	       added == 1 ? "" : "s");
+	printf("%s: %lu device%s known\n", strcmp(o->enrol, "-") == 0 ?
+	       "stdin" : o->enrol, added, added == 1 ? "" : "s");
 	return bad;
 }
 
