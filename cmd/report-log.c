@@ -697,6 +697,7 @@ enrol(const struct opts *o)
 	char *text = izin_slurp(o->enrol, 1024 * 1024 * 64, &len), *p = text;
 	char *end = text + len;
 	izin_log *lg = open_log(o->db, o->dbshow, IZIN_LOG_CREATE);
+	const char *name = strcmp(o->enrol, "-") == 0 ? "stdin" : o->enrol;
 	int err, bad = 0;
 
 	while (p < end) {
@@ -712,14 +713,12 @@ enrol(const struct opts *o)
 		}
 		if (izin_device_parse(p, l, dev, pk) != IZIN_OK) {
 			izin_warnx("%s:%lu: not a device line: not enrolled",
-			           strcmp(o->enrol, "-") == 0 ? "stdin" :
-			           o->enrol, line);
+			           name, line);
 			bad = 1;
 		} else if ((err = izin_log_enrol(lg, dev, pk)) ==
 		           IZIN_EKEYCHANGE) {
 			izin_warnx("%s:%lu: device %s: another key than the "
-			           "one enrolled: refused", strcmp(o->enrol, "-")
-			           == 0 ? "stdin" : o->enrol, line, dev);
+			           "one enrolled: refused", name, line, dev);
 			bad = 1;
 		} else if (err != IZIN_OK) {
 			izin_errx(2, "%s: %s", o->dbshow,
@@ -731,8 +730,8 @@ enrol(const struct opts *o)
 	}
 	free(text);
 	izin_log_close(lg);
-	printf("%s: %lu device%s known\n", strcmp(o->enrol, "-") == 0 ?
-	       "stdin" : o->enrol, added, added == 1 ? "" : "s");
+	printf("%s: %lu device%s known\n", name, added,
+	       added == 1 ? "" : "s");
 	return bad;
 }
 
