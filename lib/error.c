@@ -53,6 +53,7 @@ izin_strerror(int err)
 	case IZIN_EROLLBACK: return "older than the trust list already accepted";
 	case IZIN_ESEQ: return "sequence number already accepted with other content";
 	case IZIN_EKEYCHANGE: return "another key than the one held for this device";
+	case IZIN_ECUT: return "chain cut or rewritten after its signed checkpoint";
 	}
 	return "unknown error";
 }

@@ -69,8 +69,10 @@ enum {
 	IZIN_EDUPKEY = -45,    /* a key id and office listed twice */
 	IZIN_EROLLBACK = -46,  /* trust list older than one already accepted */
 	IZIN_ESEQ = -47,       /* trust list number accepted with other text */
-	IZIN_EKEYCHANGE = -48  /* a device key other than the one held for the
+	IZIN_EKEYCHANGE = -48, /* a device key other than the one held for the
 	                        * device */
+	IZIN_ECUT = -49        /* a chain cut or rewritten after its signed
+	                        * checkpoint */
 };
 
 /* Name of an error code: a short lowercase phrase, never NULL. */
@@ -1053,7 +1055,10 @@ typedef struct izin_log_signer {
  * in the same transaction when one is due (every sightings and gap
  * seconds since the newest).  IZIN_EKEYCHANGE when s->key is not the key
  * the log holds for its device; IZIN_EROLE for a key that is not a device
- * key. */
+ * key.  A signer never signs over a chain that does not reach the newest
+ * checkpoint with its hash: the first commit (or izin_log_checkpoint())
+ * then fails with IZIN_ECUT, writing nothing, and izin_log_errmsg() names
+ * the dseq, so the evidence stays for --verify and the centre. */
 int izin_log_set_signer(izin_log *lg, const izin_log_signer *s);
 /* Sign a checkpoint of the log's own chain head now, in a transaction of
  * its own, unless the newest one already names the head or the device has

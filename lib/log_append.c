@@ -372,6 +372,9 @@ izin_log_commit(izin_log *lg, const izin_sighting *s, int records,
 		         "chain head of device %s damaged", lg->device);
 		return izin_log_rollback(lg, IZIN_EIO);
 	}
+	/* Never sign over a chain that no longer reaches its checkpoint. */
+	if (lg->signing && (rc = izin_log_cp_load(lg, &h)) < 0)
+		return izin_log_rollback(lg, rc);
 	if ((rc = link_rows(lg, &w, epoch, &h)) < 0 ||
 	    (rc = lg->ops->insert(lg, lg->rows, n)) < 0)
 		return izin_log_rollback(lg, rc);

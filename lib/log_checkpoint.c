@@ -8,6 +8,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -88,13 +89,10 @@ izin_log_set_signer(izin_log *lg, const izin_log_signer *s)
 	return IZIN_OK;
 }
 
-/* Where the device's newest checkpoint stands, read once per transaction
- * that failed and once at first (the log's own rows only move under its
- * writer, but another process may append between two of our commits:
- * then the stored one is newer, and re-reading costs one seek). */
-static int
-cp_load(izin_log *lg)
+int
+izin_log_cp_load(izin_log *lg, const struct head *h)
 {
+	unsigned char at[IZIN_LOG_HASH_LEN];
 	izin_checkpoint cp;
 	int rc, found;
 
@@ -102,8 +100,27 @@ cp_load(izin_log *lg)
 		return 0;
 	if ((rc = lg->ops->cp_get(lg, lg->device, &cp, &found)) < 0)
 		return rc;
+	/* Most runs begin where the last one's checkpoint left the head:
+	 * one comparison.  Otherwise a look back along the chain. */
+	if (!found)
+		rc = 0;
+	else if (cp.dseq > h->dseq)
+		rc = 1;
+	else if (cp.dseq == h->dseq)
+		rc = memcmp(cp.hash, h->hash, IZIN_LOG_HASH_LEN) != 0 ? 2 : 0;
+	else if ((rc = izin_log_row_hash(lg, lg->device, cp.dseq, at)) == 0)
+		rc = memcmp(cp.hash, at, IZIN_LOG_HASH_LEN) != 0 ? 2 : 0;
+	if (rc < 0)
+		return rc;
+	if (rc > 0) {
+		snprintf(lg->errmsg, sizeof(lg->errmsg), "device %s: dseq %lld: "
+		         "%s its signed checkpoint (--verify shows it)",
+		         lg->device, (long long)cp.dseq, rc == 1 ?
+		         "the chain was cut before" : "the chain was rewritten at");
+		return IZIN_ECUT;
+	}
 	lg->cp_dseq = found ? cp.dseq : 0;
-	lg->cp_time = found ? cp.time : INT64_MIN;
+	lg->cp_time = found ? cp.time : 0;
 	lg->cp_loaded = 1;
 	return 0;
 }
@@ -116,8 +133,8 @@ izin_log_cp_due(izin_log *lg, int64_t dseq,
 	int64_t now;
 	int rc;
 
-	if ((rc = cp_load(lg)) < 0)
-		return rc;
+	if (!lg->cp_loaded)
+		return IZIN_EINVAL;     /* izin_log_cp_load() comes first */
 	if (dseq <= lg->cp_dseq)
 		return 0;
 	now = lg->signer.now(lg->signer.arg);
@@ -154,8 +171,10 @@ izin_log_checkpoint(izin_log *lg)
 		lg->ops->rollback(lg);
 		return 0;
 	}
+	/* Read again: another writer may have signed since. */
 	lg->cp_loaded = 0;
-	if ((rc = izin_log_cp_due(lg, h.dseq, h.hash, 1)) < 0 ||
+	if ((rc = izin_log_cp_load(lg, &h)) < 0 ||
+	    (rc = izin_log_cp_due(lg, h.dseq, h.hash, 1)) < 0 ||
 	    (rc = lg->ops->end(lg)) < 0)
 		return izin_log_rollback(lg, rc);
 	return 0;

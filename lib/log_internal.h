@@ -18,7 +18,7 @@
  *   log_query.c  --> log_record.c; ops
  *   log_register.c --> log.c; ops
  *   log_verify.c --> log.c, log_hash.c, log_record.c, log_time.c; ops
- *   log_checkpoint.c --> log.c; ops
+ *   log_checkpoint.c --> log.c, log_verify.c; ops
  *   log.c        --> log_record.c, log_sqlite.c (izin_log_sqlite_ops),
  *                    log_pg.c (izin_log_pg_ops); ops
  *   log_hash.c   --> log_record.c
@@ -228,8 +228,8 @@ struct izin_log {
 	izin_record *echo;      /* reused, so a writer's column map holds */
 	size_t echo_layout;
 	/* Checkpoints (log_checkpoint.c): the signer, if any, and where
-	 * the newest of this device stands (cp_dseq 0: none known yet;
-	 * cp_loaded 0: not read from the store yet). */
+	 * the newest of this device stands (cp_dseq 0: none yet; cp_loaded
+	 * 0: not read from the store and checked against the chain yet). */
 	izin_log_signer signer;
 	int signing, cp_loaded;
 	int64_t cp_dseq, cp_time;
@@ -262,12 +262,23 @@ extern const struct log_ops izin_log_pg_ops;
 int izin_log_rollback(izin_log *lg, int err);
 
 /* lib/log_checkpoint.c */
-/* Inside the commit's write transaction, after its rows and the new head
- * (dseq, hash) of the log's own device: sign and store a checkpoint when
- * the signer says one is due (force: whenever the head is past the
- * newest). */
+/* Inside a write transaction, with the log's own chain head h as it stands
+ * before anything is added (dseq 0: no sighting yet): read the device's
+ * newest checkpoint once and check that the chain reaches it with its
+ * hash; IZIN_ECUT (errmsg set) when it does not. */
+int izin_log_cp_load(izin_log *lg, const struct head *h);
+/* Then, after the commit's rows and the new head (dseq, hash): sign and
+ * store a checkpoint when the signer says one is due (force: whenever the
+ * head is past the newest). */
 int izin_log_cp_due(izin_log *lg, int64_t dseq,
                     const unsigned char hash[IZIN_LOG_HASH_LEN], int force);
+
+/* lib/log_verify.c */
+/* The hash of lg's sighting (device, dseq) into out: 0 when found, 1
+ * when there is none, or an error.  A look through the device's rows (no
+ * index leads there in SQLite), for the rare look back at a chain. */
+int izin_log_row_hash(izin_log *lg, const char *device, int64_t dseq,
+                      unsigned char out[IZIN_LOG_HASH_LEN]);
 
 /* lib/log_record.c */
 /* The sighting columns a query adds: the first 8 always, then 3 more for

@@ -492,12 +492,11 @@ izin_log_verify(izin_log *lg, int64_t *count, izin_log_fault *f)
 	return izin_log_verify_with(lg, NULL, 0, count, f);
 }
 
-/* Our row (device, dseq)'s hash into out; 0 when found, 1 when not.
- * Needed only when the other log holds a shorter copy of a chain we
- * have. */
-static int
-row_hash(izin_log *lg, const char *device, int64_t dseq,
-         unsigned char out[IZIN_LOG_HASH_LEN])
+/* Needed by a merge only when the other log holds a shorter copy of a
+ * chain we have. */
+int
+izin_log_row_hash(izin_log *lg, const char *device, int64_t dseq,
+                  unsigned char out[IZIN_LOG_HASH_LEN])
 {
 	struct rowsel sel = { ROWS_DEVICE, device, NULL, dseq, dseq, 0, 0, 0,
 	                      0 };
@@ -534,7 +533,8 @@ merge_check_heads(izin_log *lg, struct chains *ours, const struct chains *theirs
 			continue;
 		if (o->head_dseq == t->head_dseq)
 			memcpy(h, o->head_hash, IZIN_LOG_HASH_LEN), rc = 0;
-		else if ((rc = row_hash(lg, t->device, t->head_dseq, h)) < 0)
+		else if ((rc = izin_log_row_hash(lg, t->device, t->head_dseq,
+		                                   h)) < 0)
 			return rc;
 		if (rc == 1 || memcmp(h, t->head_hash, IZIN_LOG_HASH_LEN)) {
 			note(f, 1, t->head_seq, "its device's chain differs"

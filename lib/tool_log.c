@@ -17,6 +17,7 @@ izin_log_reason(const izin_log *lg, int err)
 		return "an izin log of a newer version (left untouched)";
 	case IZIN_ENOTFILE:
 		return "not a regular file";
+	case IZIN_ECUT:
 	case IZIN_EIO:
 		if (lg != NULL && izin_log_errmsg(lg)[0] != '\0')
 			return izin_log_errmsg(lg);

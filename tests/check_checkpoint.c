@@ -452,6 +452,52 @@ START_TEST(test_every_and_gap)
 }
 END_TEST
 
+/* A writer never signs over a chain cut or rewritten after its own
+ * checkpoint: the evidence would be gone. */
+START_TEST(test_signer_refuses_cut)
+{
+	izin_seckey *sk;
+	izin_log *lg = device_log(path, &sk);
+	izin_log_signer sg = { NULL, 1, 0, test_clock, NULL };
+	izin_record *r = izin_record_new();
+
+	append(lg, 2);
+	append(lg, 1);
+	izin_log_close(lg);
+	cut_tail(path);
+	lg = open_log(path, IZIN_LOG_WRITE);
+	sg.key = sk;
+	ck_assert_int_eq(izin_log_set_signer(lg, &sg), IZIN_OK);
+	ck_assert_int_eq(izin_record_set(r, "permit", "X", 1), 0);
+	ck_assert_int_eq(izin_log_add(lg, r), IZIN_OK);
+	ck_assert_int_eq(izin_log_commit(lg, &officer, 0, NULL, NULL),
+	                 IZIN_ECUT);
+	ck_assert_ptr_nonnull(strstr(izin_log_errmsg(lg), "dseq 3: the chain"
+	                             " was cut"));
+	ck_assert_int_eq(izin_log_pending(lg), 1);      /* kept, unwritten */
+	ck_assert_int_eq(izin_log_checkpoint(lg), IZIN_ECUT);
+	izin_log_close(lg);
+	ck_assert_int_eq(held(path).v[0].dseq, 3);
+	ck_assert_why(verify(path, NULL, 0), "cut tail");
+
+	/* Sightings added without signing, then a signing writer: it looks
+	 * back along the chain and finds the checkpoint's sighting changed. */
+	lg = open_log(path, IZIN_LOG_WRITE);
+	append(lg, 2);
+	ck_assert_int_eq(izin_log_set_signer(lg, &sg), IZIN_OK);
+	ck_assert_int_eq(izin_log_add(lg, r), IZIN_OK);
+	ck_assert_int_eq(izin_log_commit(lg, &officer, 0, NULL, NULL),
+	                 IZIN_ECUT);
+	ck_assert_ptr_nonnull(strstr(izin_log_errmsg(lg), "dseq 3: the chain"
+	                             " was rewritten"));
+	izin_log_close(lg);
+	ck_assert_int_eq(held(path).v[0].dseq, 3);
+	ck_assert_why(verify(path, NULL, 0), "rewritten");
+	izin_record_free(r);
+	izin_seckey_free(sk);
+}
+END_TEST
+
 START_TEST(test_verify_cut_tail)
 {
 	izin_seckey *sk;
@@ -762,6 +808,7 @@ checkpoint_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_signer);
 	tcase_add_test(tc, test_every_and_gap);
+	tcase_add_test(tc, test_signer_refuses_cut);
 	tcase_add_test(tc, test_verify_cut_tail);
 	tcase_add_test(tc, test_verify_rewritten);
 	tcase_add_test(tc, test_verify_foreign_signature);
