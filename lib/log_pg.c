@@ -82,7 +82,7 @@ pq_load(void)
 }
 
 /* The schema this code writes, and the application it names. */
-#define PG_VERSION 1
+#define PG_VERSION 2
 #define PG_APP "izin"
 /* Advisory lock: the writer's, taken for every write and migration. */
 #define LOCK_CLASS 0x697a696e
@@ -164,6 +164,14 @@ static const char *const migrations[] = {
 	"REVOKE ALL ON FUNCTION izin.add_month(bigint),"
 	"  izin.device_rows(text, bigint, bigint) FROM PUBLIC;"
 	"INSERT INTO izin.version VALUES ('" PG_APP "', 0);",
+	/* Device keys and checkpoints (izin-centre(7)): one row per
+	 * device each.  A key is enrolled once and never changes; the
+	 * checkpoint row holds the newest one a merge has seen. */
+	"CREATE TABLE izin.device_key(device text COLLATE \"C\" PRIMARY KEY,"
+	"  pk bytea NOT NULL, enrolled timestamptz NOT NULL DEFAULT now());"
+	"CREATE TABLE izin.checkpoint(device text COLLATE \"C\" PRIMARY KEY,"
+	"  dseq bigint NOT NULL, hash bytea NOT NULL, time bigint NOT NULL,"
+	"  sig bytea NOT NULL);",
 };
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == PG_VERSION,
                "one migration per schema version");
@@ -187,6 +195,11 @@ enum {
 	S_MONTH,
 	S_REG_PUT,
 	S_REG_FIND,
+	S_KEY_GET,
+	S_KEY_PUT,
+	S_CP_GET,
+	S_CP_PUT,
+	S_CPS,
 	NSTMTS
 };
 
@@ -217,6 +230,18 @@ static const char *const stmts[NSTMTS][2] = {
 	  " ON CONFLICT (permit, digest) DO NOTHING" },
 	{ "reg_find", "SELECT coalesce(bool_or(digest = $2), false),"
 	  " count(*) > 0 FROM izin.permits WHERE permit = $1" },
+	{ "key_get", "SELECT pk FROM izin.device_key WHERE device = $1" },
+	/* No ON CONFLICT: the caller has looked under the writer's lock,
+	 * and an enrolling office may insert but never update. */
+	{ "key_put", "INSERT INTO izin.device_key(device, pk) VALUES($1, $2)" },
+	{ "cp_get", "SELECT device, dseq, hash, time, sig FROM izin.checkpoint"
+	  " WHERE device = $1" },
+	{ "cp_put", "INSERT INTO izin.checkpoint(device, dseq, hash, time, sig)"
+	  " VALUES($1, $2, $3, $4, $5) ON CONFLICT (device) DO UPDATE"
+	  " SET dseq = excluded.dseq, hash = excluded.hash,"
+	  " time = excluded.time, sig = excluded.sig" },
+	{ "cps", "SELECT device, dseq, hash, time, sig FROM izin.checkpoint"
+	  " ORDER BY device" },
 };
 
 /* The cursors' queries, by struct rowsel.what; ROWS_LAST of every permit
@@ -244,6 +269,8 @@ struct month {
 
 struct pg {
 	PGconn *conn;
+	/* The schema's version: a log opened read only may be older. */
+	int version;
 	int txn;                /* 0 none, 1 read, 2 write */
 	int copying;            /* a COPY FROM STDIN is open */
 	int64_t seq, seq0;      /* the counters now and at begin */
@@ -811,14 +838,21 @@ pg_open(izin_log *lg, const char *location, int mode, const char *newid)
 		return rc;
 	if (v > PG_VERSION)
 		return IZIN_EVERSION;
-	if (v < PG_VERSION && !lg->writable) {
+	/* An older schema reads as it is (a reader may not migrate it):
+	 * what it lacks, such as the device keys of version 2, reads as
+	 * empty. */
+	if (v < 1 && !lg->writable) {
 		if (v >= 0)
 			return IZIN_EVERSION;
 		set_msg(lg, "no izin log in this database");
 		return IZIN_EIO;
 	}
-	if (v < PG_VERSION && (rc = migrate(lg, newid)) < 0)
-		return rc;
+	s->version = v;
+	if (lg->writable && v < PG_VERSION) {
+		if ((rc = migrate(lg, newid)) < 0)
+			return rc;
+		s->version = PG_VERSION;
+	}
 	return load_device(lg);
 }
 
@@ -1229,6 +1263,136 @@ pg_reg_find(izin_log *lg, const char *permit,
 	return 0;
 }
 
+/* A bytea result column of exactly len bytes into out: 0, or -1 and
+ * zeros when it is NULL or of another length. */
+static int
+colbytes(const PGresult *res, int row, int col, void *out, size_t len)
+{
+	if (pq.getisnull(res, row, col) ||
+	    (size_t)pq.getlength(res, row, col) != len) {
+		memset(out, 0, len);
+		return -1;
+	}
+	memcpy(out, pq.getvalue(res, row, col), len);
+	return 0;
+}
+
+static int
+pg_key_get(izin_log *lg, const char *device, uint8_t pk[IZIN_PK_LEN],
+           int *found)
+{
+	struct params p = { .n = 0 };
+	PGresult *res;
+	int rc;
+
+	*found = 0;
+	if (PG(lg)->version < 2)
+		return 0;
+	p_str(&p, device);
+	if ((res = run(lg, S_KEY_GET, &p, PGRES_TUPLES_OK, &rc)) == NULL)
+		return rc;
+	if (pq.ntuples(res) == 1) {
+		(void)colbytes(res, 0, 0, pk, IZIN_PK_LEN);
+		*found = 1;
+	}
+	pq.clear(res);
+	return 0;
+}
+
+static int
+pg_key_put(izin_log *lg, const char *device, const uint8_t pk[IZIN_PK_LEN])
+{
+	struct params p = { .n = 0 };
+	PGresult *res;
+	int rc;
+
+	if (PG(lg)->txn != 2)
+		return IZIN_EINVAL;
+	p_str(&p, device);
+	(void)p_text(&p, (const char *)pk, IZIN_PK_LEN);
+	if ((res = run(lg, S_KEY_PUT, &p, PGRES_COMMAND_OK, &rc)) == NULL)
+		return rc;
+	pq.clear(res);
+	return 0;
+}
+
+/* Row i of a checkpoint result (device, dseq, hash, time, sig) into cp.
+ * A field of the wrong shape stays zero: its signature then fails. */
+static void
+cp_cols(const PGresult *res, int i, izin_checkpoint *cp)
+{
+	size_t n;
+
+	memset(cp, 0, sizeof(*cp));
+	n = (size_t)pq.getlength(res, i, 0);
+	if (!pq.getisnull(res, i, 0) && n <= IZIN_DEVICE_LEN)
+		memcpy(cp->device, pq.getvalue(res, i, 0), n);
+	(void)col64(res, i, 1, &cp->dseq);
+	(void)colbytes(res, i, 2, cp->hash, IZIN_LOG_HASH_LEN);
+	(void)col64(res, i, 3, &cp->time);
+	(void)colbytes(res, i, 4, cp->sig, IZIN_SIG_LEN);
+}
+
+static int
+pg_cp_get(izin_log *lg, const char *device, izin_checkpoint *cp, int *found)
+{
+	struct params p = { .n = 0 };
+	PGresult *res;
+	int rc;
+
+	*found = 0;
+	if (PG(lg)->version < 2)
+		return 0;
+	p_str(&p, device);
+	if ((res = run(lg, S_CP_GET, &p, PGRES_TUPLES_OK, &rc)) == NULL)
+		return rc;
+	if (pq.ntuples(res) == 1) {
+		cp_cols(res, 0, cp);
+		*found = 1;
+	}
+	pq.clear(res);
+	return 0;
+}
+
+static int
+pg_cp_put(izin_log *lg, const izin_checkpoint *cp)
+{
+	struct params p = { .n = 0 };
+	PGresult *res;
+	int rc;
+
+	if (PG(lg)->txn != 2)
+		return IZIN_EINVAL;
+	(void)p_text(&p, cp->device, strnlen(cp->device, sizeof(cp->device)));
+	p_int(&p, cp->dseq);
+	(void)p_text(&p, (const char *)cp->hash, IZIN_LOG_HASH_LEN);
+	p_int(&p, cp->time);
+	(void)p_text(&p, (const char *)cp->sig, IZIN_SIG_LEN);
+	if ((res = run(lg, S_CP_PUT, &p, PGRES_COMMAND_OK, &rc)) == NULL)
+		return rc;
+	pq.clear(res);
+	return 0;
+}
+
+static int
+pg_cps(izin_log *lg, int (*fn)(void *, const izin_checkpoint *), void *arg)
+{
+	PGresult *res;
+	izin_checkpoint cp;
+	int rc = 0;
+
+	if (PG(lg)->version < 2)
+		return 0;
+	if ((res = run(lg, S_CPS, NULL, PGRES_TUPLES_OK, &rc)) == NULL)
+		return rc;
+	for (int i = 0; i < pq.ntuples(res) && rc == 0; i++) {
+		cp_cols(res, i, &cp);
+		rc = fn(arg, &cp);
+	}
+	pq.clear(res);
+	return rc;
+}
+
 /* Append s (len bytes) to buf of size, truncating; *at moves on. */
 static void
 show_add(char *buf, size_t size, size_t *at, const char *s, size_t len)
@@ -1353,4 +1517,9 @@ const struct log_ops izin_log_pg_ops = {
 	pg_rows_close,
 	pg_reg_put,
 	pg_reg_find,
+	pg_key_get,
+	pg_key_put,
+	pg_cp_get,
+	pg_cp_put,
+	pg_cps,
 };
