@@ -10,12 +10,14 @@
 --
 --   izin_device   a device (an officer's phone, a hotel desk) merging or
 --                 appending its own log: inserts sightings and layouts,
---                 reads and moves only its own chain head (row-level
---                 security through izin.device_role), and may neither
---                 update nor delete a sighting, nor read anyone else's.
+--                 reads and moves only its own chain head and checkpoint
+--                 (row-level security through izin.device_role), reads
+--                 the device keys, and may neither update nor delete a
+--                 sighting, nor read anyone else's, nor enrol a key.
 --   izin_analyst  reads everything, writes nothing.
 --   izin_office   an issuing office: registers the permits it seals
---                 (qr-issue --register) and reads the register.
+--                 (qr-issue --register) and reads the register; enrols
+--                 devices (report-log --enrol): inserts their keys.
 --
 -- Then, per device (its id is the log's: sqlite3 dev.db
 -- "SELECT value FROM meta WHERE key = 'device'"):
@@ -23,6 +25,11 @@
 --   CREATE ROLE t07_lamongan LOGIN PASSWORD '...' IN ROLE izin_device;
 --   INSERT INTO izin.device_role(role, device)
 --     VALUES ('t07_lamongan', '5c0ffee5c0ffee00');
+--
+-- and its key enrolled, by an office, from the line the device prints
+-- (report-log -d dev.db --device-key > t07.dev):
+--
+--   report-log -d "host=db.centre dbname=izin user=office" --enrol t07.dev
 --
 -- Safe to run again: roles are made only when missing, and grants and
 -- policies are made afresh.
@@ -91,6 +98,29 @@ CREATE POLICY head_own ON izin.head TO izin_device
 	                       WHERE role = current_user));
 DROP POLICY IF EXISTS head_read ON izin.head;
 CREATE POLICY head_read ON izin.head FOR SELECT TO izin_analyst
+	USING (true);
+
+-- Device keys: a merge checks each device's checkpoints with the key the
+-- centre holds for it, so every device reads them; an office enrols a
+-- device by inserting its key.  Only the schema's owner may update or
+-- delete one: a device's key never changes, and whoever could replace it
+-- could sign a chain cut after its checkpoint left the device.
+GRANT SELECT ON izin.device_key TO izin_device;
+GRANT SELECT, INSERT ON izin.device_key TO izin_office;
+
+-- A device reads and stores its own checkpoint only, as its head: a
+-- merge of its log keeps the newer of the two.  UPDATE, for a merge
+-- replaces the row of a device the centre has met before.
+GRANT SELECT, INSERT, UPDATE ON izin.checkpoint TO izin_device;
+ALTER TABLE izin.checkpoint ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS checkpoint_own ON izin.checkpoint;
+CREATE POLICY checkpoint_own ON izin.checkpoint TO izin_device
+	USING (device IN (SELECT device FROM izin.device_role
+	                  WHERE role = current_user))
+	WITH CHECK (device IN (SELECT device FROM izin.device_role
+	                       WHERE role = current_user));
+DROP POLICY IF EXISTS checkpoint_read ON izin.checkpoint;
+CREATE POLICY checkpoint_read ON izin.checkpoint FOR SELECT TO izin_analyst
 	USING (true);
 
 -- Analysts: read only.
