@@ -3,7 +3,8 @@
 -- izin, or a superuser), once the schema exists, that is after the first
 -- write by report-log, and again after a schema migration:
 --
---   report-log -d "host=db.centre dbname=izin" --merge first-device.db
+--   report-log -d "host=db.centre dbname=izin" --merge first-device.db \
+--       --enrol-new
 --   psql "host=db.centre dbname=izin" -f centre-roles.sql
 --
 -- Three group roles, none of which can log in; login roles join one:
