@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "log_internal.h"
 #include "check_util.h"
@@ -111,8 +110,11 @@ server_start(void)
 	strcpy(srvdir, "/tmp/izin-check-pg.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(srvdir));
 	pg_sh(sh, sizeof sh);
-	n = (size_t)snprintf(cmd, sizeof cmd, ". '%s' && pg_start '%s' >&2 &&"
-	                     " printf %%s \"$PGHOST\"", sh, srvdir);
+	/* A server half started is stopped here: no teardown follows a
+	 * failed setup. */
+	n = (size_t)snprintf(cmd, sizeof cmd, ". '%s' && { pg_start '%s' >&2 ||"
+	                     " { pg_stop; rm -rf '%s'; exit 1; }; } &&"
+	                     " printf %%s \"$PGHOST\"", sh, srvdir, srvdir);
 	ck_assert_uint_lt(n, sizeof cmd);
 	ck_assert_ptr_nonnull(f = popen(cmd, "r"));
 	n = fread(host, 1, sizeof host - 1, f);
