@@ -191,6 +191,34 @@ report-log -d devc.db --device-key > devc.dev
 expect 0 "enrolling the same key again is fine" report-log -d "$pcc" --enrol devc.dev
 check "the centre keeps the first key" [ "$(q -d cpc -c "SELECT encode(pk, 'base64') FROM izin.device_key WHERE device = '$dc'")" = "$(cut -d ' ' -f 3 devc.dev)" ]
 
+# a centre signs its own appends only when given a key; a run after an
+# unsigned one looks back along the chain (through izin.device_rows) to
+# the checkpoint, and a signer refuses to sign over a cut chain
+pg_db own > /dev/null
+po="host=$PGHOST dbname=own"
+app() {
+	_s=$1; shift
+	scans 2 40 "$_s" | report-log -d "$po" --reporter DESK \
+		--reporter-kind company --time "2026-03-30T09:00:0${_s}Z" "$@"
+}
+app 1 > /dev/null
+check "no key, no checkpoint" [ -z "$(report-log -d "$po" --checkpoints)" ]
+expect 0 "an append to PostgreSQL signed with --key" app 2 --key own.key
+check "the key made in the file --key names" [ -f own.key ]
+report-log -d "$po" --checkpoints > own.cp
+check "a checkpoint of the centre's own chain" [ "$(cut -d ' ' -f 3 own.cp)" -eq 4 ]
+report-log -d "$po" --device-key > own.dev
+check "with the key made" [ "$(cut -d ' ' -f 2 own.dev)" = "$(cut -d ' ' -f 2 own.cp)" ]
+app 3 > /dev/null
+expect 0 "signed again after an unsigned run" app 4 --key own.key
+check "the checkpoint moved on" [ "$(report-log -d "$po" --checkpoints | cut -d ' ' -f 3)" -eq 8 ]
+q -d own -c "DELETE FROM izin.sighting WHERE seq = 8; UPDATE izin.head h SET dseq = s.dseq, seq = s.seq, hash = s.hash FROM izin.sighting s WHERE s.seq = 7 AND h.device = s.device"
+expect 1 "--verify finds a centre's own chain cut with psql" report-log -d "$po" --verify
+has out.txt "dseq 8: cut tail" "it names the checkpoint's dseq"
+expect 2 "a signer will not sign over the cut chain" app 5 --key own.key
+has err.txt "dseq 8: the chain was cut" "it says why"
+check "nothing of it written" [ "$(q -d own -c 'SELECT count(*) FROM izin.sighting')" -eq 7 ]
+
 # passwords never shown
 expect 2 "a URI with a password to a missing database" report-log -d "postgresql://izin:secret@/nosuch?host=$PGHOST" --verify
 check "the password is not in the message" [ "$(grep -c secret err.txt)" -eq 0 ]
