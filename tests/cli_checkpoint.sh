@@ -15,9 +15,9 @@ dev() { sqlite3 "$1" "SELECT value FROM meta WHERE key = 'device'"; }
 recs() { awk -v n="$1" -v f="$2" 'BEGIN { printf "permit\tname\tvalid_from\tvalid_until\n"; for (i = 0; i < n; i++) printf "P%d\tHolder %d\t2026-01-01\t2027-01-01\n", f + i, f + i }'; }
 # what a centre holds: sightings, keys, checkpoints
 state() { echo "$(rows "$1") $(sqlite3 "$1" 'SELECT count(*) FROM device_key' 2>/dev/null)"; report-log -d "$1" --checkpoints 2>&1; }
-# cut DB DEVICE KEEP: delete the device's sightings after dseq KEEP and set
+# cuttail DB DEVICE KEEP: delete the device's sightings after dseq KEEP and set
 # its head back to the sighting at KEEP, as an operator with sqlite3 would
-cut() {
+cuttail() {
 	sqlite3 "$1" "DELETE FROM sighting WHERE device = '$2' AND dseq > $3;
 		UPDATE head SET dseq = $3,
 			seq = (SELECT seq FROM sighting WHERE device = '$2' AND dseq = $3),
@@ -100,7 +100,7 @@ has err.txt "^report-log: t.db: seq 3: .*merge refused, nothing written" "naming
 cp dev.db t.db
 sqlite3 t.db "INSERT INTO sighting(device, dseq, time, epoch, reporter, reporter_kind, place, lat, lon, permit, layout, record, prev_hash, hash) SELECT device, dseq + 100, time, epoch, reporter, reporter_kind, place, lat, lon, permit, layout, record, prev_hash, hash FROM sighting WHERE seq = 2"
 expect 1 "an inserted sighting fails --verify" report-log -d t.db --verify
-has out.txt "^t.db: seq 6: inserted" "--verify names it"
+has out.txt "^t.db: seq 6: " "--verify names it"
 expect 1 "the centre refuses it" report-log -d centre.db --merge t.db
 cp dev.db t.db
 sqlite3 t.db "UPDATE sighting SET seq = 100 WHERE seq = 2; UPDATE sighting SET seq = 2 WHERE seq = 3; UPDATE sighting SET seq = 3 WHERE seq = 100"
@@ -117,7 +117,7 @@ check "the centre is as it was" [ "$(state centre.db)" = "$(cat centre.before)" 
 # The cut tail: the last sighting deleted, the head set back to the one
 # before.  With the log's own checkpoint left, plain --verify sees it.
 cp dev.db cut1.db
-cut cut1.db "$A" 4
+cuttail cut1.db "$A" 4
 expect 1 "a cut tail fails --verify by the log's own checkpoint" report-log -d cut1.db --verify
 has out.txt "^cut1.db: device $A: dseq 5: .*cut tail" "--verify names the device and the checkpoint"
 expect 1 "a fresh centre refuses it too" report-log -d fresh.db --merge cut1.db --enrol-new
@@ -129,7 +129,7 @@ check "and merges nothing" [ "$(rows fresh.db)" -eq 0 ]
 # back to the older one.  Plain --verify cannot tell (the documented
 # limit); a checkpoint that left the device can.
 cp dev.db cut2.db
-cut cut2.db "$A" 4
+cuttail cut2.db "$A" 4
 sqlite3 cut2.db "DELETE FROM checkpoint WHERE device = '$A'"
 expect 0 "after a full cover-up plain --verify says verified (the limit)" report-log -d cut2.db --verify
 has out.txt "^cut2.db: 4 sightings, every chain verified" "four sightings, verified"
@@ -142,7 +142,7 @@ check "the centre is as it was" [ "$(state centre.db)" = "$(cat centre.before)" 
 expect 0 "a centre that never saw dseq 5 takes the cut log (the limit)" report-log -d never.db --merge cut2.db --enrol-new
 has out.txt "^cut2.db: 4 sightings merged" "four sightings"
 cp dev.db cut3.db
-cut cut3.db "$A" 4
+cuttail cut3.db "$A" 4
 setback cut3.db "$A" old.db
 expect 0 "the checkpoint row set back to dseq 2: plain --verify says verified" report-log -d cut3.db --verify
 expect 1 "--verify --checkpoint catches it" report-log -d cut3.db --verify --checkpoint saved.cp
@@ -150,13 +150,31 @@ has out.txt "^cut3.db: device $A: dseq 5: .*cut tail" "as a cut tail at dseq 5"
 expect 1 "so does the centre" report-log -d centre.db --merge cut3.db
 has err.txt "^report-log: cut3.db: device $A: dseq 5: .*cut tail.*: merge refused, nothing written$" "at dseq 5"
 expect 0 "control: the kept line of dseq 2 says nothing against it" report-log -d cut3.db --verify --checkpoint old.cp
+# the key row stripped as well, so that the log looks as if it was made
+# before device keys; or the log taken back to schema 2 outright
+cp dev.db cut4.db
+cuttail cut4.db "$A" 4
+sqlite3 cut4.db "DELETE FROM checkpoint; DELETE FROM device_key"
+expect 1 "a cut log without its key row fails --verify --checkpoint" report-log -d cut4.db --verify --checkpoint saved.cp
+has out.txt "^cut4.db: device $A: dseq 5: " "naming the device and dseq 5"
+expect 1 "the centre refuses it as a cut tail" report-log -d centre.db --merge cut4.db
+has err.txt "^report-log: cut4.db: device $A: dseq 5: .*cut tail.*: merge refused, nothing written$" "at dseq 5"
+cp dev.db cut5.db
+cuttail cut5.db "$A" 4
+sqlite3 cut5.db "DROP TABLE checkpoint; DROP TABLE device_key; PRAGMA user_version = 2"
+expect 0 "a cut log taken back to schema 2: plain --verify says verified" report-log -d cut5.db --verify
+expect 1 "--verify --checkpoint refuses it" report-log -d cut5.db --verify --checkpoint saved.cp
+has out.txt "^cut5.db: device $A: dseq 5: " "naming the device and dseq 5"
+expect 1 "the centre refuses it as a cut tail" report-log -d centre.db --merge cut5.db
+has err.txt "^report-log: cut5.db: device $A: dseq 5: .*cut tail.*: merge refused, nothing written$" "at dseq 5"
+check "the centre is as it was" [ "$(state centre.db)" = "$(cat centre.before)" ]
 
 # A rewritten tail: two sightings cut, the checkpoint row deleted, and
 # two others appended with the device's own key: the chain is sound and
 # signed anew, so only a checkpoint kept elsewhere shows the rewrite.
 cp dev.db rw.db
 cp dev.db.key rw.db.key
-cut rw.db "$A" 3
+cuttail rw.db "$A" 3
 sqlite3 rw.db "DELETE FROM checkpoint WHERE device = '$A'"
 recs 2 20 | report-log -d rw.db --reporter T07 --reporter-kind officer --place Elsewhere --time 2026-03-02T11:00:00+07:00 > /dev/null
 check "the rewritten log is as long as before" [ "$(rows rw.db)" -eq 5 ]
@@ -210,6 +228,22 @@ report-log -d dev.db --verify --checkpoint junk.cp > out.txt 2> err.txt
 rc=$?
 check "a line that is not a checkpoint is refused" [ $rc -ne 0 -a ! -s out.txt ]
 has err.txt "junk.cp" "naming the file"
+# another device's checkpoint planted in this log: one that verifies but
+# no chain reaches, and one whose signature is this device's
+cp dev.db pl.db
+sqlite3 pl.db "ATTACH 'oth.db' AS o; INSERT INTO checkpoint SELECT * FROM o.checkpoint"
+expect 1 "the centre refuses another device's checkpoint no chain of the log reaches" report-log -d centre.db --merge pl.db
+has err.txt "^report-log: pl.db: device $B: dseq 2: .*merge refused, nothing written$" "naming that device"
+cp dev.db pl.db
+sqlite3 pl.db "INSERT INTO checkpoint SELECT '$B', 99, hash, time, sig FROM checkpoint WHERE device = '$A'"
+expect 1 "and one signed with this device's key" report-log -d centre.db --merge pl.db
+has err.txt "^report-log: pl.db: device $B: dseq 99: signature.*: merge refused, nothing written$" "signature"
+check "the centre is as it was" [ "$(state centre.db)" = "$(cat centre.before)" ]
+# the centre's own rows are checked by its --verify
+cp centre.db cbad.db
+sqlite3 cbad.db "UPDATE checkpoint SET dseq = 1 WHERE device = '$B'"
+expect 1 "a centre's checkpoint row changed fails its --verify" report-log -d cbad.db --verify
+has out.txt "^cbad.db: device $B: dseq 1: .*signature" "signature"
 expect 1 "a checkpoint of a device the log does not know" report-log -d dev.db --verify --checkpoint oth.cp
 has out.txt "^dev.db: device $B: dseq 2: .*unknown device" "unknown device"
 
@@ -248,7 +282,7 @@ has out.txt "^dev.db: 5 sightings merged" "all five"
 expect 0 "the other too" report-log -d c3.db --merge oth.db
 sed "s/^izin-device $B /izin-device $A /" oth.dev > bad.dev
 expect 1 "a device line with another key for a known device is refused" report-log -d c3.db --enrol bad.dev
-has err.txt "key differs" "key differs"
+has err.txt "bad.dev:1: device $A: another key than the one enrolled" "naming the line and the device"
 check "the known key is kept" [ "$(sqlite3 c3.db "SELECT hex(pk) FROM device_key WHERE device = '$A'")" = "$(sqlite3 dev.db "SELECT hex(pk) FROM device_key WHERE device = '$A'")" ]
 expect 0 "a centre that enrolled the wrong key for A" report-log -d c4.db --enrol bad.dev
 expect 1 "refuses A's log" report-log -d c4.db --merge dev.db
@@ -272,6 +306,20 @@ check "appends" [ "$(rows k.db)" -eq 2 ]
 report-log -d k.db $T < one.tsv > out.txt 2> err.txt
 rc=$?
 check "without its key the log is not appended to" [ $rc -ne 0 -a "$(rows k.db)" -eq 2 ]
+cp dev.db other-key.db
+expect 2 "another log's key file is refused" report-log -d other-key.db --key oth.db.key $T < one.tsv
+has err.txt "oth.db.key: not the device key of other-key.db" "naming the key file and the log"
+check "nothing was logged" [ "$(rows other-key.db)" -eq 5 ]
+cp dev.db loose.db
+cp dev.db.key loose.db.key
+chmod 644 loose.db.key
+expect 2 "a key file readable by others is refused" report-log -d loose.db $T < one.tsv
+has err.txt "loose.db.key: secret key readable by group or others" "and says so"
+check "nothing was logged" [ "$(rows loose.db)" -eq 5 ]
+ln -s "$tmp/victim" link.db.key
+expect 2 "a new key is never written through a symbolic link" report-log -d link.db $T < one.tsv
+check "the link's target was not made" [ ! -e victim ]
+check "nothing was logged" [ "$(rows link.db)" -eq 0 ]
 printf 'device-passphrase\n' > pass
 printf 'not-it\n' > wrong
 expect 0 "--passphrase-file encrypts a new key" report-log -d p.db --passphrase-file pass $T < one.tsv
