@@ -92,9 +92,11 @@ qr-scan -T trust cards/2C11JB0006-K.png cards/2C11JB0011-K.png cards/2C11JB0020-
 		--place "Terminal 3, Soekarno-Hatta, Tangerang" --at -6.12,106.66 \
 		--time 2026-11-20T07:40:00+07:00 | show "seq reporter permit name time"
 echo "  the log was made with its device key beside it (0600; a passphrase file"
-echo "  would encrypt it), which signs a checkpoint of the chain's head at each commit:"
+echo "  would encrypt it), which signs a checkpoint of the chain's head at each commit;"
+echo "  the office keeps the newest line, off the laptop:"
 ls -l airport.db.key | sed 's/^/  /'
-report-log -d airport.db --checkpoints | cut -c1-100 | sed 's/^/  /; s/$/.../'
+report-log -d airport.db --checkpoints > airport.cp
+cut -c1-100 airport.cp | sed 's/^/  /; s/$/.../'
 
 step "5. An officer scans the photos; the sightings go to the log"
 set +e
@@ -127,7 +129,7 @@ echo "  the centre merges only devices it knows: the airport laptop's device lin
 echo "  handed over when the laptop was set up, is enrolled first:"
 report-log -d airport.db --device-key > airport.dev
 sed 's/^/  /' airport.dev
-report-log -d "$centre" --enrol airport.dev
+report-log -d "$centre" --enrol airport.dev | sed 's/^/  /'
 echo "  the Lamongan log's device arrives new: --enrol-new takes the key its log holds"
 echo "  $(report-log -d "$centre" --merge sightings.db --enrol-new)  (officer T07 and the hotel's desk)"
 echo "  $(report-log -d "$centre" --merge airport.db)  (officer T12)"
@@ -161,7 +163,6 @@ set -e
 echo "  --verify exit status 1: the log was altered"
 
 step "10. The airport's last sighting is cut off, the head and checkpoint set back"
-report-log -d airport.db --checkpoints > airport.cp
 dev=$(cut -d' ' -f2 airport.cp)
 sqlite3 airport.db "DELETE FROM sighting WHERE dseq = 3;
 	UPDATE head SET dseq = 2, seq = (SELECT seq FROM sighting WHERE dseq = 2),
@@ -169,7 +170,7 @@ sqlite3 airport.db "DELETE FROM sighting WHERE dseq = 3;
 	DELETE FROM checkpoint WHERE device = '$dev'"
 echo "  on its own the shorter log looks sound (what a hash chain cannot show):"
 report-log -d airport.db --verify | sed 's/^/  /'
-echo "  but the checkpoint line kept earlier, and the centre, know better:"
+echo "  but the checkpoint line the office kept (step 4), and the centre, know better:"
 set +e
 report-log -d airport.db --verify --checkpoint airport.cp | sed 's/^/  /'
 report-log -d "$centre" --merge airport.db > cut.out 2>&1
