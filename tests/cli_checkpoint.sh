@@ -124,6 +124,17 @@ expect 1 "a fresh centre refuses it too" report-log -d fresh.db --merge cut1.db 
 has err.txt "^report-log: cut1.db: device $A: dseq 5: .*cut tail.*: merge refused, nothing written$" "the refusal names device and dseq"
 check "a refused merge enrols nothing" [ "$(sqlite3 fresh.db 'SELECT count(*) FROM device_key' 2>/dev/null || echo 0)" -eq 0 ]
 check "and merges nothing" [ "$(rows fresh.db)" -eq 0 ]
+# The device goes on logging after the cut, with its key: its own
+# checkpoint of dseq 5 must still give the cut away, however many
+# sightings follow (the tool must not sign a checkpoint over a chain that
+# does not reach the one it signed before; whether it then refuses the
+# append or logs without signing, --verify must fail at dseq 5).
+cp dev.db cut6.db
+cp dev.db.key cut6.db.key
+cuttail cut6.db "$A" 4
+recs 2 50 | report-log -d cut6.db $T > /dev/null 2>&1
+expect 1 "a cut tail followed by more sightings still fails --verify" report-log -d cut6.db --verify
+has out.txt "^cut6.db: device $A: dseq 5: .*\(cut tail\|rewritten\)" "at the checkpoint of dseq 5"
 
 # The full cover-up: the log's checkpoint row deleted as well, or set
 # back to the older one.  Plain --verify cannot tell (the documented
