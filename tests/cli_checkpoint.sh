@@ -352,6 +352,15 @@ expect 0 "a head past the newest checkpoint verifies" report-log -d p.db --verif
 cp dev.db nokey.db
 expect 0 "--checkpoint-every 0 on a log whose key file is elsewhere" report-log -d nokey.db --checkpoint-every 0 $T < one.tsv
 check "logged" [ "$(rows nokey.db)" -eq 6 ]
+expect 0 "a new log with --checkpoint-every 0" report-log -d n0.db --checkpoint-every 0 $T < two.tsv
+check "has no key file" [ ! -e n0.db.key ]
+expect 0 "--checkpoints of it" report-log -d n0.db --checkpoints
+check "prints nothing" [ ! -s out.txt ]
+expect 2 "--device-key of it" report-log -d n0.db --device-key
+has err.txt "no device key yet" "says there is none yet"
+expect 0 "its next append with checkpoints on" report-log -d n0.db $T < two.tsv
+check "makes the key" [ "$(mode n0.db.key)" = "-rw-------" ]
+check "and signs the head" [ "$(report-log -d n0.db --checkpoints | cut -d' ' -f3)" = 4 ]
 expect 0 "--checkpoint-every 2" report-log -d e2.db --checkpoint-every 2 $T < three.tsv
 check "appends" [ "$(rows e2.db)" -eq 3 ]
 check "a run still ends with a checkpoint" [ "$(report-log -d e2.db --checkpoints | cut -d' ' -f3)" = 3 ]
