@@ -126,13 +126,16 @@ check "a refused merge enrols nothing" [ "$(sqlite3 fresh.db 'SELECT count(*) FR
 check "and merges nothing" [ "$(rows fresh.db)" -eq 0 ]
 # The device goes on logging after the cut, with its key: its own
 # checkpoint of dseq 5 must still give the cut away, however many
-# sightings follow (the tool must not sign a checkpoint over a chain that
-# does not reach the one it signed before; whether it then refuses the
-# append or logs without signing, --verify must fail at dseq 5).
+# sightings follow: the tool must not sign a checkpoint over a chain that
+# does not reach the one it signed before.
 cp dev.db cut6.db
 cp dev.db.key cut6.db.key
 cuttail cut6.db "$A" 4
-recs 2 50 | report-log -d cut6.db $T > /dev/null 2>&1
+recs 2 50 > fifty.tsv
+expect 2 "a signing append refuses to go on from a cut chain" report-log -d cut6.db $T < fifty.tsv
+has err.txt "^report-log: cut6.db: device $A: dseq 5: .*cut" "naming the device and the checkpoint"
+check "nothing was logged" [ "$(rows cut6.db)" -eq 4 ]
+expect 0 "an append with no checkpoints (no key read) goes on" report-log -d cut6.db --checkpoint-every 0 $T < fifty.tsv
 expect 1 "a cut tail followed by more sightings still fails --verify" report-log -d cut6.db --verify
 has out.txt "^cut6.db: device $A: dseq 5: .*\(cut tail\|rewritten\)" "at the checkpoint of dseq 5"
 
