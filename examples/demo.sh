@@ -91,6 +91,12 @@ qr-scan -T trust cards/2C11JB0006-K.png cards/2C11JB0011-K.png cards/2C11JB0020-
 	report-log -d airport.db --reporter T12 --reporter-kind officer \
 		--place "Terminal 3, Soekarno-Hatta, Tangerang" --at -6.12,106.66 \
 		--time 2026-11-20T07:40:00+07:00 | show "seq reporter permit name time"
+echo "  the log was made with its device key beside it (0600; a passphrase file"
+echo "  would encrypt it), which signs a checkpoint of the chain's head at each commit;"
+echo "  the office keeps the newest line, off the laptop:"
+ls -l airport.db.key | sed 's/^/  /'
+report-log -d airport.db --checkpoints > airport.cp
+cut -c1-100 airport.cp | sed 's/^/  /; s/$/.../'
 
 step "5. An officer scans the photos; the sightings go to the log"
 set +e
@@ -119,7 +125,13 @@ echo "  (UNVERIFIED: a card whose seal failed gets no verdict on dates it cannot
 
 step "8. The data centre: both devices' logs and the day's register reach it"
 echo "(the centre is PostgreSQL: $centre)"
-echo "  $(report-log -d "$centre" --merge sightings.db)  (officer T07 and the hotel's desk)"
+echo "  the centre merges only devices it knows: the airport laptop's device line,"
+echo "  handed over when the laptop was set up, is enrolled first:"
+report-log -d airport.db --device-key > airport.dev
+sed 's/^/  /' airport.dev
+report-log -d "$centre" --enrol airport.dev | sed 's/^/  /'
+echo "  the Lamongan log's device arrives new: --enrol-new takes the key its log holds"
+echo "  $(report-log -d "$centre" --merge sightings.db --enrol-new)  (officer T07 and the hotel's desk)"
 echo "  $(report-log -d "$centre" --merge airport.db)  (officer T12)"
 echo "  $(report-log -d "$centre" --merge airport.db)  (shipped twice: nothing doubled)"
 echo "  the trail of 2C11JB0006-K across Indonesia, from the centre:"
@@ -149,6 +161,23 @@ rc=$?
 set -e
 [ "$rc" -eq 1 ] || { echo "demo: the altered log verified (exit $rc)"; exit 1; }
 echo "  --verify exit status 1: the log was altered"
+
+step "10. The airport's last sighting is cut off, the head and checkpoint set back"
+dev=$(cut -d' ' -f2 airport.cp)
+sqlite3 airport.db "DELETE FROM sighting WHERE dseq = 3;
+	UPDATE head SET dseq = 2, seq = (SELECT seq FROM sighting WHERE dseq = 2),
+		hash = (SELECT hash FROM sighting WHERE dseq = 2);
+	DELETE FROM checkpoint WHERE device = '$dev'"
+echo "  on its own the shorter log looks sound (what a hash chain cannot show):"
+report-log -d airport.db --verify | sed 's/^/  /'
+echo "  but the checkpoint line the office kept (step 4), and the centre, know better:"
+set +e
+report-log -d airport.db --verify --checkpoint airport.cp | sed 's/^/  /'
+report-log -d "$centre" --merge airport.db > cut.out 2>&1
+rc=$?
+set -e
+sed 's/^/  /' cut.out
+[ "$rc" -eq 1 ] || { echo "demo: the centre took the cut log (exit $rc)"; exit 1; }
 
 echo
 echo "demo: done; every file is in examples/out/"

@@ -3,6 +3,8 @@
 . "$(dirname "$0")/lib.sh"
 
 ex="$top/examples"
+# column N of a TSV file, by header name
+col() { awk -F'\t' -v c="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i; next } { print $k }' "$2"; }
 cp "$data/test-office.key" "$data/test-office.pass" "$data/test-office.pub" .
 chmod 600 test-office.key
 head -n 6 "$ex/permits.csv" > five.csv
@@ -45,10 +47,16 @@ qrencode -o web.png "https://example.com/"
 expect 1 "a card that is not a permit needs a closer look" sh "$ex/hotel-report.sh" test-office.pub hotel.db \
 	HOTEL-017 "Jl. Legian 77, Kuta" -8.71,115.17 web.png
 
-# ship-to-centre.sh: incremental export and merge
-expect 0 "first shipment" sh "$ex/ship-to-centre.sh" hotel.db central.db outbox
+# ship-to-centre.sh: incremental export and merge; the centre does not
+# know the hotel's desk until it is enrolled
+expect 1 "a device the centre does not know is refused" sh "$ex/ship-to-centre.sh" hotel.db central.db outbox
+has err.txt "unknown device.*merge refused, nothing written" "the refusal says why"
+rm -r outbox
+expect 2 "a usage error" sh "$ex/ship-to-centre.sh" --enrol-new hotel.db central.db
+expect 0 "first shipment, --enrol-new" sh "$ex/ship-to-centre.sh" --enrol-new hotel.db central.db outbox
 check "first shipment holds both sightings" [ "$(wc -l < outbox/sightings-after-0.tsv)" -eq 3 ]
 check "the last shipped seq is remembered" [ "$(cat outbox/last-seq)" = 2 ]
+check "the shipment carries the device's checkpoint" [ "$(col checkpoint outbox/sightings-after-0.tsv | grep -c '^izin-checkpoint ')" -eq 1 ]
 report-log -d central.db --export > c1.tsv
 check "the centre holds both" [ "$(wc -l < c1.tsv)" -eq 3 ]
 expect 0 "a second run with nothing new" sh "$ex/ship-to-centre.sh" hotel.db central.db outbox
@@ -65,6 +73,8 @@ check "only the new sighting is exported" [ "$(wc -l < outbox/sightings-after-2.
 pg_start "$tmp" || { bad "a throwaway PostgreSQL for ship-to-centre.sh"; exit 1; }
 trap 'pg_stop; rm -rf "$tmp"' EXIT
 pg=$(pg_db centre)
+report-log -d hotel.db --device-key > hotel.dev
+expect 0 "the PostgreSQL centre enrols the hotel's device line" report-log -d "$pg" --enrol hotel.dev
 expect 0 "shipment to a PostgreSQL centre (host=... dbname=...)" \
 	sh "$ex/ship-to-centre.sh" hotel.db "$pg" outbox-pg
 has out.txt "hotel.db: 3 sightings merged" "the centre takes all three"

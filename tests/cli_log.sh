@@ -41,7 +41,7 @@ has echo.tsv "^b.jpg	VALID	P-OK	Budi	2026-01-01	2027-01-01	line\\\\nbreak	2	" "e
 has echo.tsv "	2026-03-01T10:00:00+07:00	T07	officer	Desa_Mojorejo	-7.12	112.18$" "echo carries time, reporter, place and position"
 check "the device id is 16 hex digits" [ "$(col device echo.tsv | grep -cx '[0-9a-f]\{16\}')" -eq 4 ]
 check "SQL in a value is stored verbatim" [ "$(sqlite3 s.db "SELECT count(*) FROM sighting WHERE record LIKE '%''); DROP TABLE sighting; --%'")" -eq 1 ]
-check "schema version and application id" [ "$(sqlite3 s.db 'PRAGMA user_version; PRAGMA application_id' | tr '\n' ' ')" = "2 1769630062 " ]
+check "schema version and application id" [ "$(sqlite3 s.db 'PRAGMA user_version; PRAGMA application_id' | tr '\n' ' ')" = "3 1769630062 " ]
 check "WAL mode" [ "$(sqlite3 s.db 'PRAGMA journal_mode')" = wal ]
 expect 0 "--verify of a sound log" report-log -d s.db --verify
 has out.txt "4 sightings, every chain verified" "--verify says how many it checked"
@@ -72,7 +72,7 @@ check "--last-seen within the bounds" [ "$(col seq out.txt)" = 1 ]
 expect 0 "--export" report-log -d s.db --export
 cp out.txt export.tsv
 check "--export: every sighting" [ "$(col seq export.tsv | tr '\n' ' ')" = "1 2 3 4 5 6 " ]
-has export.tsv "	dseq	hash$" "--export adds dseq and hash"
+has export.tsv "	dseq	hash	checkpoint$" "--export adds dseq, hash and checkpoint"
 check "--export: hashes are 64 hex digits" [ "$(col hash export.tsv | grep -cx '[0-9a-f]\{64\}')" -eq 6 ]
 expect 0 "--export --after" report-log -d s.db --export --after 4
 check "--after: only later sightings" [ "$(col seq out.txt | tr '\n' ' ')" = "5 6 " ]
@@ -112,13 +112,17 @@ sqlite3 t.db "INSERT INTO sighting(device, dseq, time, epoch, reporter, reporter
 expect 1 "an inserted sighting fails --verify" report-log -d t.db --verify
 has out.txt "seq 8: " "the inserted one is named"
 
-# merging: another device's log, twice; a tampered one refused whole
+# merging: another device's log, twice; a tampered one refused whole.
+# The first merge enrols the new device (its key as the log holds it);
+# after that the centre knows it.
 scans 20 5 > twenty.tsv
 report-log -d field.db $T --time 2026-03-02T08:00:00+07:00 < twenty.tsv > /dev/null
 cp s.db centre.db
-expect 0 "--merge" report-log -d centre.db --merge field.db
+expect 1 "--merge of a device the centre does not know is refused" report-log -d centre.db --merge field.db
+has err.txt "field.db: device [0-9a-f]*: .*unknown device.*merge refused, nothing written" "the refusal names the device"
+expect 0 "--merge --enrol-new" report-log -d centre.db --merge field.db --enrol-new
 has out.txt "field.db: 20 sightings merged" "--merge says how many it added"
-expect 0 "--merge again" report-log -d centre.db --merge field.db
+expect 0 "--merge again, the device now known" report-log -d centre.db --merge field.db
 has out.txt "field.db: 0 sightings merged" "merging twice adds nothing"
 expect 0 "the merged log verifies" report-log -d centre.db --verify
 check "merged sightings keep their device" [ "$(sqlite3 centre.db 'SELECT count(DISTINCT device) FROM sighting')" -eq 2 ]
@@ -137,7 +141,7 @@ cp field.db z.db
 sqlite3 z.db "INSERT INTO sighting(seq, $R) SELECT 0, device, dseq, '2026-03-09T10:00:00Z', 1773050400, 'X9', reporter_kind, 'Pelabuhan', lat, lon, permit, layout, record, prev_hash, hash FROM sighting WHERE seq = 1"
 expect 1 "a fake sighting at seq 0 fails --verify" report-log -d z.db --verify
 has out.txt "^z.db: seq 0: damaged" "--verify names it by its seq, 0"
-expect 1 "--merge refuses a log with a seq-0 sighting" report-log -d m0.db --merge z.db
+expect 1 "--merge refuses a log with a seq-0 sighting" report-log -d m0.db --merge z.db --enrol-new
 has err.txt "z.db: seq 0: .*merge refused, nothing written" "the refusal names seq 0"
 check "nothing of it was merged" [ "$(rows m0.db)" -eq 0 ]
 cp centre.db before.db
@@ -192,7 +196,7 @@ cp n.db z.db
 sqlite3 z.db "UPDATE sighting SET lat = NULL WHERE seq = 6"
 expect 1 "a NULL column fails --verify" report-log -d z.db --verify
 has out.txt "^z.db: seq 6: damaged" "--verify names the row"
-expect 1 "--merge refuses a log with a NULL" report-log -d m0.db --merge z.db
+expect 1 "--merge refuses a log with a NULL" report-log -d m0.db --merge z.db --enrol-new
 
 # files that are not logs are refused and left as they were
 printf 'not a database\n' > notes.txt
