@@ -43,8 +43,11 @@ done
 # runs some thirty times slower and the pauses are scaled to match,
 # memcheck.sh runs them one per processor.
 cli=$(mkdir "$res/cli" && cd "$top/tests" && ls cli_*.sh 2>/dev/null)
+# Largest first (a script's size stands for its number of runs), so that
+# with several at a time the long ones do not start last.
+order=$(cd "$top/tests" && ls -S cli_*.sh 2>/dev/null)
 if [ -n "$cli" ]; then
-	printf '%s\n' $cli | xargs -P "${IZIN_CLI_JOBS:-1}" -n 1 sh -c \
+	printf '%s\n' $order | xargs -P "${IZIN_CLI_JOBS:-1}" -n 1 sh -c \
 		't0=$(date +%s); sh "$1/$2" > "$0/cli/$2.out" 2>&1; echo $? > "$0/cli/$2.rc"; echo $(( $(date +%s) - t0 )) > "$0/cli/$2.s"' \
 		"$res" "$top/tests"
 fi
