@@ -29,9 +29,9 @@
  */
 #define BATCH 50000
 
-/* Most checkpoint lines --checkpoint reads: a centre's list of every
- * device's, a line each. */
-#define CHECKPOINTS_MAX (64 * 1024 * 1024)
+/* The largest file of checkpoint or device lines read (--checkpoint,
+ * --enrol): a centre's list of every device's, a line each. */
+#define LINES_MAX (64 * 1024 * 1024)
 
 enum {
 	M_APPEND, M_TRAIL, M_LAST_SEEN, M_EXPORT, M_VERIFY, M_MERGE,
@@ -546,41 +546,71 @@ fault_text(const izin_log_fault *f, char *buf, size_t size)
 		snprintf(buf, size, "%s", f->why);
 }
 
-/* The checkpoint lines of a file kept elsewhere (blank lines and #
- * comments aside); exits 2 naming the line of one that is not. */
+/* A file of lines read whole ("-": standard input), walked one line at a
+ * time with blank lines and # comments left out. */
+struct lines {
+	char *text, *p, *end;
+	const char *name;       /* the file as messages name it */
+	unsigned long n;        /* the number of the line last given */
+};
+
+static void
+lines_open(struct lines *ls, const char *path)
+{
+	size_t len;
+
+	ls->text = ls->p = izin_slurp(path, LINES_MAX, &len);
+	ls->end = ls->text + len;
+	ls->name = strcmp(path, "-") == 0 ? "stdin" : path;
+	ls->n = 0;
+}
+
+/* The next line, without its newline (or a CR before it); NULL at the
+ * end. */
+static const char *
+lines_next(struct lines *ls, size_t *len)
+{
+	while (ls->p < ls->end) {
+		char *s = ls->p, *nl = memchr(s, '\n', (size_t)(ls->end - s));
+		size_t l = nl ? (size_t)(nl - s) : (size_t)(ls->end - s);
+		ls->p = nl ? nl + 1 : ls->end;
+		ls->n++;
+		if (l > 0 && s[l - 1] == '\r')
+			l--;
+		if (l > 0 && s[0] != '#') {
+			*len = l;
+			return s;
+		}
+	}
+	return NULL;
+}
+
+/* The checkpoint lines of a file kept elsewhere; exits 2 naming the line
+ * of one that is not. */
 static izin_checkpoint *
 read_checkpoints(const char *path, size_t *n)
 {
 	izin_checkpoint *v = NULL;
+	struct lines ls;
+	const char *s;
 	size_t len, cap = 0;
-	unsigned long line = 0;
-	char *text = izin_slurp(path, CHECKPOINTS_MAX, &len), *p = text;
-	char *end = text + len;
 
 	*n = 0;
-	while (p < end) {
-		char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		char *next = nl ? nl + 1 : end;
-		line++;
-		if (l > 0 && p[l - 1] == '\r')
-			l--;
-		if (l > 0 && p[0] != '#') {
-			if (*n == cap) {
-				cap = cap ? 2 * cap : 16;
-				if ((v = realloc(v, cap * sizeof(*v))) == NULL)
-					izin_errx(2, "out of memory");
-			}
-			if (izin_checkpoint_parse(p, l, &v[*n]) != IZIN_OK)
-				izin_errx(2, "%s:%lu: not a checkpoint line",
-				          path, line);
-			(*n)++;
+	lines_open(&ls, path);
+	while ((s = lines_next(&ls, &len)) != NULL) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 16;
+			if ((v = realloc(v, cap * sizeof(*v))) == NULL)
+				izin_errx(2, "out of memory");
 		}
-		p = next;
+		if (izin_checkpoint_parse(s, len, &v[*n]) != IZIN_OK)
+			izin_errx(2, "%s:%lu: not a checkpoint line", ls.name,
+			          ls.n);
+		(*n)++;
 	}
-	free(text);
 	if (*n == 0)
-		izin_errx(2, "%s: no checkpoint in it", path);
+		izin_errx(2, "%s: no checkpoint in it", ls.name);
+	free(ls.text);
 	return v;
 }
 
@@ -692,33 +722,24 @@ enrol(const struct opts *o)
 {
 	char dev[IZIN_DEVICE_LEN + 1];
 	uint8_t pk[IZIN_PK_LEN];
-	unsigned long line = 0, added = 0;
+	unsigned long added = 0;
+	struct lines ls;
+	const char *s;
 	size_t len;
-	char *text = izin_slurp(o->enrol, 1024 * 1024 * 64, &len), *p = text;
-	char *end = text + len;
-	izin_log *lg = open_log(o->db, o->dbshow, IZIN_LOG_CREATE);
-	const char *name = strcmp(o->enrol, "-") == 0 ? "stdin" : o->enrol;
+	izin_log *lg;
 	int err, bad = 0;
 
-	while (p < end) {
-		char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		char *next = nl ? nl + 1 : end;
-		line++;
-		if (l > 0 && p[l - 1] == '\r')
-			l--;
-		if (l == 0 || p[0] == '#') {
-			p = next;
-			continue;
-		}
-		if (izin_device_parse(p, l, dev, pk) != IZIN_OK) {
+	lines_open(&ls, o->enrol);
+	lg = open_log(o->db, o->dbshow, IZIN_LOG_CREATE);
+	while ((s = lines_next(&ls, &len)) != NULL) {
+		if (izin_device_parse(s, len, dev, pk) != IZIN_OK) {
 			izin_warnx("%s:%lu: not a device line: not enrolled",
-			           name, line);
+			           ls.name, ls.n);
 			bad = 1;
 		} else if ((err = izin_log_enrol(lg, dev, pk)) ==
 		           IZIN_EKEYCHANGE) {
 			izin_warnx("%s:%lu: device %s: another key than the "
-			           "one enrolled: refused", name, line, dev);
+			           "one enrolled: refused", ls.name, ls.n, dev);
 			bad = 1;
 		} else if (err != IZIN_OK) {
 			izin_errx(2, "%s: %s", o->dbshow,
@@ -726,11 +747,10 @@ enrol(const struct opts *o)
 		} else {
 			added++;
 		}
-		p = next;
 	}
-	free(text);
+	free(ls.text);
 	izin_log_close(lg);
-	printf("%s: %lu device%s known\n", name, added,
+	printf("%s: %lu device%s known\n", ls.name, added,
 	       added == 1 ? "" : "s");
 	return bad;
 }
