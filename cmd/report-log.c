@@ -599,9 +599,11 @@ read_checkpoints(const char *path, size_t *n)
 	lines_open(&ls, path);
 	while ((s = lines_next(&ls, &len)) != NULL) {
 		if (*n == cap) {
+			izin_checkpoint *w;
 			cap = cap ? 2 * cap : 16;
-			if ((v = realloc(v, cap * sizeof(*v))) == NULL)
+			if ((w = realloc(v, cap * sizeof(*w))) == NULL)
 				izin_errx(2, "out of memory");
+			v = w;
 		}
 		if (izin_checkpoint_parse(s, len, &v[*n]) != IZIN_OK)
 			izin_errx(2, "%s:%lu: not a checkpoint line", ls.name,

@@ -94,7 +94,7 @@ cp_line(struct reader *rd, const struct srow *row)
 	if (rd->ncps == 0 || row->w.device == NULL)
 		return "";
 	if (cp == NULL || strcmp(cp->device, row->w.device) != 0) {
-		izin_checkpoint key;
+		izin_checkpoint key = { .dseq = 0 };
 		snprintf(key.device, sizeof(key.device), "%.*s",
 		         IZIN_DEVICE_LEN, row->w.device);
 		cp = rd->cp = bsearch(&key, rd->cps, rd->ncps, sizeof(key),
