@@ -581,7 +581,6 @@ merge_rows(izin_log *lg, izin_log *other, struct chains *ours,
 			break;
 		if (rc == 0)
 			copying = 0;
-		rc = 0;
 		if (!copying)
 			continue;
 		/* The row holds, so every column is there, its layout too,
