@@ -193,21 +193,6 @@ check_row(const struct srow *r, const struct chain *c,
 	return NULL;
 }
 
-/* Keep the fault with the lowest seq: the first in the log's order.
- * One without a seq is kept only when there is no other. */
-static void
-note(izin_log_fault *f, int has_seq, int64_t seq, const char *why)
-{
-	if (f->found && (!has_seq || (f->has_seq && f->seq <= seq)))
-		return;
-	f->found = 1;
-	f->has_seq = has_seq;
-	f->seq = seq;
-	f->why = why;
-	f->device[0] = '\0';
-	f->dseq = 0;
-}
-
 /* A fault of a device as a whole, or of its chain at a checkpoint. */
 static izin_log_fault
 dev_fault(const char *device, int64_t dseq, int has_seq, int64_t seq,
@@ -221,12 +206,23 @@ dev_fault(const char *device, int64_t dseq, int has_seq, int64_t seq,
 	return f;
 }
 
+/* Keep the fault with the lowest seq: the first in the log's order.
+ * One without a seq is kept only when there is no other. */
 static void
 note_fault(izin_log_fault *f, const izin_log_fault *g)
 {
 	if (f->found && (!g->has_seq || (f->has_seq && f->seq <= g->seq)))
 		return;
 	*f = *g;
+}
+
+/* The same for a fault of one sighting. */
+static void
+note(izin_log_fault *f, int has_seq, int64_t seq, const char *why)
+{
+	izin_log_fault g = { 1, has_seq, seq, why, "", 0 };
+
+	note_fault(f, &g);
 }
 
 static const char why_cut[] =
@@ -270,11 +266,11 @@ mark_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Hold the chains of cs to the n checkpoints (each already verified): a
- * device with no chain gets an empty one, since a chain gone whole is cut
- * too.  Before the walk; cs is sorted again. */
+/* A chain in cs for the device of each of the n checkpoints: an empty one
+ * for a device with none, since a chain gone whole is cut too.  cs is
+ * sorted again after (until then only its first part is). */
 static int
-marks_add(struct chains *cs, const izin_checkpoint *cps, size_t n)
+chains_ensure(struct chains *cs, const izin_checkpoint *cps, size_t n)
 {
 	size_t sorted = cs->n;
 
@@ -292,6 +288,18 @@ marks_add(struct chains *cs, const izin_checkpoint *cps, size_t n)
 	}
 	if (cs->n > sorted)
 		qsort(cs->v, cs->n, sizeof(*cs->v), chain_cmp);
+	return 0;
+}
+
+/* Hold the chains of cs to the n checkpoints (each already verified).
+ * Before the walk. */
+static int
+marks_add(struct chains *cs, const izin_checkpoint *cps, size_t n)
+{
+	int rc;
+
+	if ((rc = chains_ensure(cs, cps, n)) < 0)
+		return rc;
 	for (size_t i = 0; i < n; i++) {
 		struct chain *c = chains_find(cs, cps[i].device);
 		struct mark *m;
@@ -678,14 +686,9 @@ merge_devices(izin_log *lg, izin_log *other, int flags, struct chains *cs,
 	izin_checkpoint cp;
 	int rc, have_ours, have_theirs, found;
 
-	/* Their checkpoints' devices are chains too: an empty one for a
-	 * device whose chain is gone whole. */
-	for (size_t i = 0; i < theirs->n; i++)
-		if (chains_find(cs, theirs->v[i].device) == NULL &&
-		    chain_new(cs, theirs->v[i].device) == NULL)
-			return IZIN_ENOMEM;
-	if (cs->n > 1)
-		qsort(cs->v, cs->n, sizeof(*cs->v), chain_cmp);
+	/* Their checkpoints' devices are chains too. */
+	if ((rc = chains_ensure(cs, theirs->v, theirs->n)) < 0)
+		return rc;
 	for (size_t i = 0; i < cs->n; i++) {
 		const char *dev = cs->v[i].device;
 		izin_log_fault g;
