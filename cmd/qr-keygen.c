@@ -56,8 +56,8 @@ main(int argc, char *argv[])
 	izin_date from = IZIN_NODATE, until = IZIN_NODATE;
 	int nopass = 0, force = 0, root = 0, c, err;
 	char keypath[4096], pubpath[4096], publine[IZIN_PUBLINE_MAX];
-	char *pass = NULL, *text = NULL;
-	size_t passlen = 0, textlen;
+	char *pass = NULL;
+	size_t passlen = 0;
 	izin_seckey *sk;
 	izin_pubkey pub;
 
@@ -128,19 +128,13 @@ main(int argc, char *argv[])
 		izin_errx(2, "empty passphrase (use --no-passphrase to store "
 		          "the key unencrypted)");
 
-	err = izin_seckey_export(sk, nopass ? NULL : pass, passlen, 0, 0, &text,
-	                         &textlen);
+	err = izin_save_seckey(keypath, sk, nopass ? NULL : pass, passlen,
+	                       force);
 	izin_passphrase_free(pass);
-	if (err)
-		izin_errx(2, "cannot seal the secret key: %s", izin_strerror(err));
 	izin_seckey_public(sk, &pub);
 	izin_seckey_free(sk);
-
-	err = izin_write_atomic(keypath, text, textlen, 0600, force);
-	izin_secure_free(text, textlen);
-	if (err)
-		izin_errx(2, "%s: %s", keypath, err == IZIN_EEXIST ?
-		          "file exists (-f overwrites)" : strerror(errno));
+	if (err == IZIN_EEXIST)
+		izin_errx(2, "%s: file exists (-f overwrites)", keypath);
 	izin_pubkey_format(&pub, publine);
 	if ((err = izin_write_atomic(pubpath, publine, strlen(publine), 0644,
 	                             force)) != IZIN_OK) {

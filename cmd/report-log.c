@@ -265,8 +265,8 @@ static izin_seckey *
 new_device_key(const char *path, const char *passfile)
 {
 	izin_seckey *sk;
-	char *text, *pass = NULL;
-	size_t len, passlen = 0;
+	char *pass = NULL;
+	size_t passlen = 0;
 	int err;
 
 	if (izin_seckey_generate_device(&sk) != IZIN_OK)
@@ -275,19 +275,12 @@ new_device_key(const char *path, const char *passfile)
 		izin_errx(2, "%s: cannot read the passphrase", passfile);
 	if (pass && passlen == 0)
 		izin_errx(2, "%s: empty passphrase", passfile);
-	err = izin_seckey_export(sk, pass, passlen, 0, 0, &text, &len);
+	err = izin_save_seckey(path, sk, pass, passlen, 0);
 	izin_passphrase_free(pass);
-	if (err)
-		izin_errx(2, "cannot seal the device key: %s",
-		          izin_strerror(err));
-	err = izin_write_atomic(path, text, len, 0600, 0);
-	izin_secure_free(text, len);
 	if (err == IZIN_EEXIST) {
 		izin_seckey_free(sk);
 		return NULL;
 	}
-	if (err)
-		izin_errx(2, "%s: %s", path, strerror(errno));
 	return sk;
 }
 

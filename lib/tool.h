@@ -87,6 +87,13 @@ char *izin_slurp(const char *path, size_t max, size_t *len);
  * read from passfile, or with passfile NULL from the terminal.  Exits with
  * status 2 and a message naming the file when the key cannot be loaded. */
 izin_seckey *izin_load_seckey(const char *keyfile, const char *passfile);
+/* Write sk to a new secret key file at path, mode 0600, whole or not at
+ * all (izin_write_atomic()), sealed with the passphrase pass (passlen
+ * bytes) or in the clear when pass is NULL; the file's text is wiped.
+ * IZIN_OK, or IZIN_EEXIST when path exists and force is 0; exits with
+ * status 2 and a message naming the file on any other failure. */
+int izin_save_seckey(const char *path, const izin_seckey *sk,
+                     const char *pass, size_t passlen, int force);
 /* Load a trust store or .pub file (izin_trust_load()) into t; exits with
  * status 2 and a message naming the file and line when it cannot. */
 void izin_load_trust(izin_trust *t, const char *path);

@@ -39,6 +39,26 @@ izin_load_seckey(const char *keyfile, const char *passfile)
 	return sk;
 }
 
+int
+izin_save_seckey(const char *path, const izin_seckey *sk, const char *pass,
+                 size_t passlen, int force)
+{
+	char *text;
+	size_t len;
+	int err;
+
+	if ((err = izin_seckey_export(sk, pass, passlen, 0, 0, &text, &len)))
+		izin_errx(2, "cannot seal the secret key: %s",
+		          izin_strerror(err));
+	err = izin_write_atomic(path, text, len, 0600, force);
+	izin_secure_free(text, len);
+	if (err == IZIN_EEXIST)
+		return err;
+	if (err)
+		izin_errx(2, "%s: %s", path, strerror(errno));
+	return IZIN_OK;
+}
+
 void
 izin_load_trust(izin_trust *t, const char *path)
 {
