@@ -118,7 +118,7 @@ bench_centre() {
 	while [ $i -lt "$RUNS" ]; do
 		centre_fresh merge1
 		t0=$(now)
-		report-log -d "$(centre_db merge1)" --merge "$d/dev1.db" > /dev/null
+		report-log -d "$(centre_db merge1)" --merge "$d/dev1.db" --enrol-new > /dev/null
 		t1=$(now)
 		secs "$t0" "$t1"; echo
 		i=$((i + 1))
@@ -131,7 +131,7 @@ bench_centre() {
 	echo "  merge / copy: $(ratio "$tm" "$tf")  (target <= 1.5)"
 	centre_verify merge1 "$N_DEV"
 	t0=$(now)
-	a=$(report-log -d "$(centre_db merge1)" --merge "$d/dev1.db")
+	a=$(report-log -d "$(centre_db merge1)" --merge "$d/dev1.db" --enrol-new)
 	t1=$(now)
 	echo "  merged again: $a ($(secs "$t0" "$t1") s)"
 	"$_pg_bin/dropdb" merge1
@@ -152,7 +152,7 @@ bench_centre() {
 	t0=$(now)
 	j=1 pids=
 	while [ $j -le "$N_CONC" ]; do
-		report-log -d "$(centre_db conc)" --merge "$d/conc$j.db" \
+		report-log -d "$(centre_db conc)" --merge "$d/conc$j.db" --enrol-new \
 			> "$d/conc$j.out" 2>&1 &
 		pids="$pids $!"
 		j=$((j + 1))
@@ -177,7 +177,7 @@ bench_centre() {
 		tries=$((tries + 1))
 		# a moment from 5% to 95% of the merge's own time
 		w=$(awk -v t="$tm" -v s="$tries$$" 'BEGIN { srand(s); printf "%.3f", t * (0.05 + 0.9 * rand()) }')
-		report-log -d "$(centre_db kill)" --merge "$d/dev1.db" > /dev/null 2>&1 &
+		report-log -d "$(centre_db kill)" --merge "$d/dev1.db" --enrol-new > /dev/null 2>&1 &
 		p=$!
 		sleep "$w"
 		if ! kill -9 "$p" 2>/dev/null; then
@@ -194,7 +194,7 @@ bench_centre() {
 	done
 	[ $i -gt "$KILLS" ] || centre_fail "only $((i - 1)) of $KILLS merges were killed in the middle"
 	t0=$(now)
-	a=$(report-log -d "$(centre_db kill)" --merge "$d/dev1.db")
+	a=$(report-log -d "$(centre_db kill)" --merge "$d/dev1.db" --enrol-new)
 	t1=$(now)
 	echo "  rerun: $a ($(secs "$t0" "$t1") s)"
 	centre_verify kill "$N_DEV"
@@ -224,7 +224,7 @@ bench_centre() {
 	t0=$(now)
 	j=1
 	while [ $j -le "$nd" ]; do
-		{ report-log -d "$(centre_db big)" --merge "$d/dev$j.db" > "$d/big$j.out" 2>&1 ||
+		{ report-log -d "$(centre_db big)" --merge "$d/dev$j.db" --enrol-new > "$d/big$j.out" 2>&1 ||
 			echo "failed" >> "$d/big$j.out"; rm -f "$d/dev$j.db"*; } &
 		[ $((j % cores)) -eq 0 ] && wait
 		j=$((j + 1))
