@@ -3,6 +3,7 @@
 # Settings: override on the command line (make PREFIX=/usr CC=clang ...).
 PREFIX    ?= /usr/local
 MANPREFIX ?= $(PREFIX)/share/man
+LOCALEDIR ?= $(PREFIX)/share/locale
 DESTDIR   ?=
 CC        ?= cc
 CFLAGS    ?= -O2 -g
@@ -46,7 +47,7 @@ endif
 # so that no tool carries its libraries until a PostgreSQL log is opened.
 PC_LIB  = libqrencode zbar libpng libjpeg sqlite3 libsodium jansson libexif
 PC_INC  = $(PC_LIB) libpq
-ALL_CFLAGS  = $(CPPFLAGS) -Ilib $(CFLAGS) $(WARN) \
+ALL_CFLAGS  = $(CPPFLAGS) -Ilib -DLOCALEDIR='"$(LOCALEDIR)"' $(CFLAGS) $(WARN) \
               $(SANFLAGS) $(shell pkg-config --cflags $(PC_INC) 2>/dev/null)
 # --as-needed: a tool records only the shared libraries it really calls.
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS) -Wl,--as-needed

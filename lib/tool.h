@@ -8,13 +8,29 @@
 #ifndef IZIN_TOOL_H
 #define IZIN_TOOL_H
 
+#include <libintl.h>
 #include <stdio.h>
 
 #include "izin.h"
 
+/* ---- Messages in the user's language ------------------------------------
+ * Text for people goes through gettext (text domain "izin"): _() at the
+ * point of use, N_() to mark a string in a table translated later.  The
+ * format strings given to izin_warnx(), izin_warn(), izin_errx(),
+ * izin_usage() and izin_help() are translated by those functions, so they
+ * need no _().  Column names, status words and exit codes are never
+ * translated: scripts read them. */
+#define _(s) gettext(s)
+#define N_(s) (s)
+
 /* ---- Diagnostics and options (tool_diag.c) ----------------------------- */
 
-/* Set the program name used in messages (from argv[0]). */
+/* Set the program name used in messages (from argv[0]), and the
+ * language of messages from the environment (LC_ALL, LC_MESSAGES, LANG,
+ * LANGUAGE): only LC_MESSAGES and LC_CTYPE follow the locale, so numbers
+ * in records keep their "." whatever the language.  The catalogues are
+ * read from IZIN_LOCALEDIR when it is set, else from the installed
+ * LOCALEDIR.  Call first in main(). */
 void izin_setprogname(const char *argv0);
 const char *izin_getprogname(void);
 /* "prog: message" on stderr.  izin_warn adds ": strerror(errno)". */

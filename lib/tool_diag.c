@@ -2,6 +2,7 @@
  * Messages and small helpers the commands share for their own I/O.
  */
 #include <errno.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,13 +10,30 @@
 
 #include "tool.h"
 
+#ifndef LOCALEDIR
+#define LOCALEDIR "/usr/local/share/locale"
+#endif
+
 static const char *progname = "izin";
+
+/* gettext(""), unlike any other string, gives the catalogue's header. */
+static const char *
+tr(const char *s)
+{
+	return *s ? gettext(s) : s;
+}
 
 void
 izin_setprogname(const char *argv0)
 {
 	const char *slash = strrchr(argv0, '/');
+	const char *dir = getenv("IZIN_LOCALEDIR");
+
 	progname = slash ? slash + 1 : argv0;
+	setlocale(LC_MESSAGES, "");
+	setlocale(LC_CTYPE, "");
+	bindtextdomain("izin", dir && *dir ? dir : LOCALEDIR);
+	textdomain("izin");
 }
 
 const char *
@@ -30,7 +48,7 @@ vmsg(int with_errno, const char *fmt, va_list ap)
 	int e = errno;
 
 	fprintf(stderr, "%s: ", progname);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, tr(fmt), ap);
 	if (with_errno)
 		fprintf(stderr, ": %s", strerror(e));
 	fputc('\n', stderr);
@@ -67,15 +85,15 @@ izin_errx(int status, const char *fmt, ...)
 void
 izin_usage(const char *synopsis)
 {
-	fputs(synopsis, stderr);
+	fputs(tr(synopsis), stderr);
 	exit(2);
 }
 
 void
 izin_help(const char *synopsis, const char *body)
 {
-	fputs(synopsis, stdout);
-	fputs(body, stdout);
+	fputs(tr(synopsis), stdout);
+	fputs(tr(body), stdout);
 	exit(izin_close_stdout() ? 2 : 0);
 }
 
