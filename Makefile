@@ -23,7 +23,7 @@ PKGS = libqrencode:libqrencode-dev zbar:libzbar-dev libpng:libpng-dev \
 DEB_PKGS = gcc make pkg-config $(foreach p,$(PKGS),$(word 2,$(subst :, ,$(p)))) \
            zbar-tools qrencode sqlite3 mandoc imagemagick clang \
            libclang-rt-14-dev clang-tools cppcheck valgrind \
-           postgresql postgresql-common postgresql-client
+           postgresql postgresql-common postgresql-client gettext locales
 # Debian packages only make bench needs: the connection pooler the centre
 # section measures against a direct connection.
 BENCH_PKGS = pgbouncer
@@ -34,7 +34,7 @@ SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 endif
 
 # Goals that must work before the dependencies are installed.
-BARE_GOALS = deps bench-deps check memcheck demo bench fuzz clean
+BARE_GOALS = deps bench-deps check memcheck demo bench fuzz clean pot po-update
 ifneq ($(filter-out $(BARE_GOALS),$(or $(MAKECMDGOALS),all)),)
 MISSING := $(foreach p,$(PKGS),$(if $(shell pkg-config --exists \
 	$(word 1,$(subst :, ,$(p))) && echo y),,$(word 2,$(subst :, ,$(p)))))
@@ -74,8 +74,18 @@ TEST_BIN = $(TEST_SRC:.c=)
 TOOL_TESTS = tests/check_key tests/check_pool tests/check_trustlist \
              tests/check_adversarial
 MAN      = $(sort $(wildcard man/*.[1-8]))
+# Message catalogues: lib/po/LANG.po, compiled into lib/po/locale (the
+# tests' IZIN_LOCALEDIR) and installed under LOCALEDIR.
+PO_LANGS = id
+MO       = $(PO_LANGS:%=lib/po/locale/%/LC_MESSAGES/izin.mo)
+# The message functions translate their own format strings, so xgettext
+# finds those by keyword.
+XGETTEXT_FLAGS = --keyword=_ --keyword=N_ --keyword=izin_warnx \
+	--keyword=izin_warn --keyword=izin_errx:2 --keyword=izin_usage \
+	--keyword=izin_help:1 --keyword=izin_help:2 --from-code=UTF-8 \
+	--add-comments=TRANSLATORS: --package-name=izin --no-wrap
 
-all: $(BIN)
+all: $(BIN) $(MO)
 
 # Rebuild everything when the flags change (a SANITIZE=1 run after a
 # plain one, say), so objects of two kinds never meet in one link.
@@ -126,6 +136,42 @@ check-layers: lib/libizin.a lib/libizintool.a
 	if [ -n "$$bad" ]; then \
 		echo "libizin.a calls the tool layer:" $$bad; exit 1; fi
 
+lib/po/locale/%/LC_MESSAGES/izin.mo: lib/po/%.po
+	@mkdir -p $(@D)
+	msgfmt -c --check-format -o $@ $<
+
+# lib/po/izin.pot from the sources; po-update merges it into each .po.
+pot:
+	@mkdir -p lib/po
+	xgettext $(XGETTEXT_FLAGS) -o lib/po/izin.pot $(sort $(CMD_SRC) $(wildcard lib/*.c))
+
+po-update: pot
+	for l in $(PO_LANGS); do \
+		msgmerge -q --update --backup=none --no-wrap lib/po/$$l.po \
+			lib/po/izin.pot || exit 1; done
+
+# Every message the sources hold must have a finished translation: the
+# catalogue made from the sources now, merged into each .po, may leave
+# nothing untranslated or fuzzy.
+check-po:
+	@mkdir -p tests/tmp/po && \
+	xgettext $(XGETTEXT_FLAGS) -o tests/tmp/po/izin.pot \
+		$(sort $(CMD_SRC) $(wildcard lib/*.c)) && \
+	for l in $(PO_LANGS); do \
+		msgmerge -q --no-wrap -o tests/tmp/po/$$l.po lib/po/$$l.po \
+			tests/tmp/po/izin.pot || exit 1; \
+		bad=$$( (msgattrib --untranslated --no-obsolete \
+			tests/tmp/po/$$l.po; msgattrib --only-fuzzy \
+			--no-obsolete tests/tmp/po/$$l.po) | awk \
+			'/^msgid / { id = substr($$0, 7); on = 1; next } \
+			 on && /^"/ { id = id $$0; next } \
+			 on { on = 0; if (id != "\"\"") print "  " id }'); \
+		if [ -n "$$bad" ]; then \
+			echo "lib/po/$$l.po: untranslated or fuzzy messages" \
+				"(make po-update, then translate them):"; \
+			printf '%s\n' "$$bad"; exit 1; fi; \
+	done
+
 # Install the missing Debian packages among $(1) (as root), or say how to.
 define install_pkgs
 	@missing=; \
@@ -147,6 +193,14 @@ endef
 
 deps:
 	$(call install_pkgs,$(DEB_PKGS))
+	@locale -a 2>/dev/null | grep -qix 'id_ID.utf-\{0,1\}8' || \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "izin: generating the id_ID.UTF-8 locale"; \
+		localedef -i id_ID -f UTF-8 id_ID.UTF-8; \
+	else \
+		echo "izin: no id_ID.UTF-8 locale; as root run:"; \
+		echo "  localedef -i id_ID -f UTF-8 id_ID.UTF-8"; \
+	fi
 
 bench-deps:
 	$(call install_pkgs,$(DEB_PKGS) $(BENCH_PKGS))
@@ -157,7 +211,7 @@ check: deps
 demo: deps
 	@$(MAKE) --no-print-directory demo-run
 
-test: $(BIN) $(TEST_BIN) check-layers
+test: $(BIN) $(MO) $(TEST_BIN) check-layers check-po
 	@sh tests/run.sh $(TEST_BIN)
 
 # The command-line tests with every tool run under valgrind's memcheck
@@ -222,23 +276,30 @@ analyze:
 		scan-build --status-bugs -o tests/tmp/analyze/report \
 			$(MAKE) -C tests/tmp/analyze all
 
-install: $(BIN)
+install: $(BIN) $(MO)
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
 		$(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(MANPREFIX)/man7
 	cp -f $(BIN) $(DESTDIR)$(PREFIX)/bin/
 	for m in $(MAN); do \
 		s=$${m##*.}; cp -f $$m $(DESTDIR)$(MANPREFIX)/man$$s/; done
+	for l in $(PO_LANGS); do \
+		mkdir -p $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+		cp -f lib/po/locale/$$l/LC_MESSAGES/izin.mo \
+			$(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/; done
 
 uninstall:
 	for b in $(BIN); do rm -f $(DESTDIR)$(PREFIX)/bin/$${b#cmd/}; done
 	for m in $(MAN); do \
 		s=$${m##*.}; rm -f $(DESTDIR)$(MANPREFIX)/man$$s/$${m#man/}; done
+	for l in $(PO_LANGS); do \
+		rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/izin.mo; done
 
 clean:
 	rm -f lib/*.o lib/*.a cmd/*.o $(BIN) $(TEST_BIN) $(BENCH_BIN) .flags
 	rm -f lib/*.d cmd/*.d tests/*.d tests/bench/*.d tests/fuzz/*.d
 	rm -rf tests/tmp tests/fuzz/obj $(FUZZ_BIN)
+	rm -rf lib/po/locale
 
 FORCE:
 .SECONDARY:
-.PHONY: all deps bench-deps check check-layers memcheck memcheck-run demo bench bench-run fuzz fuzz-run analyze test demo-run lint-man install uninstall clean FORCE
+.PHONY: all deps bench-deps check check-layers check-po pot po-update memcheck memcheck-run demo bench bench-run fuzz fuzz-run analyze test demo-run lint-man install uninstall clean FORCE

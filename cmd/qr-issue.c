@@ -64,15 +64,15 @@ struct ctx {
 	char kid[IZIN_KID_HEXLEN + 1];
 };
 
-static const char synopsis[] =
+static const char *const synopsis = N_(
 	"usage: qr-issue -k key [--passphrase-file file] [-t png|svg|utf8|text]\n"
 	"                [-l L|M|Q|H] [-s scale] [-m margin] [--label] [-f]\n"
 	"                [--json | --csv] [-j jobs] [-n] [--register location]\n"
 	"                --batch file [-d dir]\n"
 	"       qr-issue -k key [options] --permit number --kind kind ...\n"
-	"                [-o file | -d dir]\n";
+	"                [-o file | -d dir]\n");
 
-static const char help_text[] = "\n"
+static const char *const help_text = N_("\n"
 	"Seal permits with an office key into QR codes, one from options\n"
 	"or a CSV batch, and print one register record per permit.\n\n"
 	"  -k, --key file             the office's secret key (qr-keygen)\n"
@@ -101,7 +101,7 @@ static const char help_text[] = "\n"
 	"One permit: --permit --kind --index --name --nationality\n"
 	"--passport --birth --sex --issued (default today) --valid-from\n"
 	"(default issued) --valid-until --office (default the key's)\n"
-	"--sponsor --address.\n";
+	"--sponsor --address.\n");
 
 /* A permit number as a file name: only A-Z 0-9 - stay, so no number can
  * name a path outside the folder ('/' is allowed in permit numbers). */
@@ -239,7 +239,7 @@ done(void *job, int worked, void *arg)
 
 	(void)worked;
 	if (j->err) {
-		row_error(out, j->line, j->field, izin_strerror(j->err));
+		row_error(out, j->line, j->field, _(izin_strerror(j->err)));
 		return 0;
 	}
 	if (!pl->o->dry && !j->written)   /* to be registered first */
@@ -248,7 +248,8 @@ done(void *job, int worked, void *arg)
 		char msg[PATH_LEN + 64];
 		snprintf(msg, sizeof msg, "%s: %s", j->path,
 		         j->werr == IZIN_EEXIST ?
-		         "file exists (-f overwrites)" : strerror(j->werrno));
+		         _("file exists (-f overwrites)") :
+		         strerror(j->werrno));
 		row_error(out, j->line, IZIN_F_NONE, msg);
 		return 0;
 	}
@@ -263,7 +264,7 @@ done(void *job, int worked, void *arg)
 	                           strlen(j->text))) ||
 	    (err = izin_writer_put(out->w, out->r)))
 		izin_errx(2, "cannot write the register: %s",
-		          izin_strerror(err));
+		          _(izin_strerror(err)));
 	return 0;
 }
 
@@ -478,7 +479,8 @@ row_to_job(struct out *out, unsigned long line, const char *const *cells,
 	j->buf = NULL;
 	if (n != ncol) {
 		char msg[80];
-		snprintf(msg, sizeof msg, "%zu cells, the header has %zu", n, ncol);
+		snprintf(msg, sizeof msg, _("%zu cells, the header has %zu"), n,
+		         ncol);
 		row_error(out, line, IZIN_F_NONE, msg);
 		return -1;
 	}
@@ -502,7 +504,7 @@ row_to_job(struct out *out, unsigned long line, const char *const *cells,
 		                                   memchr(c, '\r', len)))
 			c = fold_breaks(c, &len, fold);
 		if ((err = izin_permit_set(&j->p, col[i], c, len)) != IZIN_OK) {
-			row_error(out, line, col[i], izin_strerror(err));
+			row_error(out, line, col[i], _(izin_strerror(err)));
 			return -1;
 		}
 	}
@@ -551,9 +553,9 @@ batch(const struct opts *o, const izin_seckey *sk, const izin_pubkey *pub,
 		if (rc < 0) {
 			if (!header)
 				izin_errx(2, "%s:1: header: %s", out->src,
-				          izin_strerror(rc));
+				          _(izin_strerror(rc)));
 			row_error(out, izin_csv_line(csv), IZIN_F_NONE,
-			          izin_strerror(rc));
+			          _(izin_strerror(rc)));
 			continue;
 		}
 		if (n == 1 && lens[0] == 0)   /* blank line */
@@ -602,14 +604,14 @@ single(const struct opts *o, const izin_seckey *sk, const izin_pubkey *pub,
 	int err;
 
 	memset(&job, 0, sizeof job);
-	out->src = "command line";
+	out->src = _("command line");
 	fill_defaults(&j->p, given, pub);
 	for (int f = 0; f < IZIN_F_COUNT; f++) {
 		if (!given[f])
 			continue;
 		if ((err = izin_permit_set(&j->p, f, vals[f], strlen(vals[f]))))
 			izin_errx(1, "--%s: %s: '%s'", izin_field_name(f),
-			          izin_strerror(err), vals[f]);
+			          _(izin_strerror(err)), vals[f]);
 		if (f == IZIN_F_ISSUED && !given[IZIN_F_VALID_FROM])
 			j->p.valid_from = j->p.issued;
 	}
@@ -623,9 +625,9 @@ single(const struct opts *o, const izin_seckey *sk, const izin_pubkey *pub,
 	work(j, &pl);
 	if (j->err && j->field >= 0)
 		izin_errx(1, "--%s: %s", izin_field_name(j->field),
-		          izin_strerror(j->err));
+		          _(izin_strerror(j->err)));
 	if (j->err)
-		izin_errx(1, "%s", izin_strerror(j->err));
+		izin_errx(1, "%s", _(izin_strerror(j->err)));
 	if (out->lg != NULL) {
 		if (register_round(&pl, j, 1) != IZIN_OK)
 			return;
@@ -777,14 +779,14 @@ main(int argc, char *argv[])
 			izin_errx(2, "%s: not a folder", o.dir);
 	}
 	if (izin_init() != IZIN_OK)
-		izin_errx(2, "%s", izin_strerror(IZIN_ECRYPTO));
+		izin_errx(2, "%s", _(izin_strerror(IZIN_ECRYPTO)));
 	if (o.dry) {
 		/* Check office and window without the passphrase: a dry run
 		 * signs nothing, so it needs only the key's public line. */
 		int err = izin_seckey_load_public(o.key, &pub);
 		if (err)
 			izin_errx(2, "%s: %s", o.key, err == IZIN_EIO ?
-			          strerror(errno) : izin_strerror(err));
+			          strerror(errno) : _(izin_strerror(err)));
 		sk = NULL;
 	} else {
 		sk = izin_load_seckey(o.key, o.passfile);
@@ -802,7 +804,7 @@ main(int argc, char *argv[])
 	 * nothing, so it leaves the register alone. */
 	if (o.reg != NULL && !o.dry) {
 		izin_log_show(o.reg, out.show, sizeof out.show);
-		out.lg = izin_open_location("register", o.reg,
+		out.lg = izin_open_location(N_("register"), o.reg,
 		                            IZIN_LOG_CREATE);
 		if ((out.regs = calloc(CHUNK, sizeof *out.regs)) == NULL)
 			izin_errx(2, "out of memory");

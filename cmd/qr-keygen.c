@@ -15,12 +15,12 @@
 
 enum { OPT_OFFICE = 256, OPT_ROOT, OPT_FROM, OPT_UNTIL, OPT_PASSFILE, OPT_NOPASS };
 
-static const char synopsis[] =
+static const char *const synopsis = N_(
 	"usage: qr-keygen -o name --office code [--root] [--valid-from date]\n"
 	"                 [--valid-until date] [--passphrase-file file |\n"
-	"                 --no-passphrase] [-f]\n";
+	"                 --no-passphrase] [-f]\n");
 
-static const char help_text[] = "\n"
+static const char *const help_text = N_("\n"
 	"Write name.key (secret, encrypted, mode 0600) and name.pub (its\n"
 	"trust-store line) for an issuing office, or for the national root.\n\n"
 	"  -o, --output name          base name of the two files\n"
@@ -34,7 +34,7 @@ static const char help_text[] = "\n"
 	"      --no-passphrase        store the secret key unencrypted\n"
 	"  -f, --force                overwrite existing files\n"
 	"  -h, --help                 show this help\n"
-	"  -V, --version              show the version\n";
+	"  -V, --version              show the version\n");
 
 int
 main(int argc, char *argv[])
@@ -106,7 +106,7 @@ main(int argc, char *argv[])
 			izin_errx(2, "%s: file exists (-f overwrites)", pubpath);
 	}
 	if (izin_init() != IZIN_OK)
-		izin_errx(2, "%s", izin_strerror(IZIN_ECRYPTO));
+		izin_errx(2, "%s", _(izin_strerror(IZIN_ECRYPTO)));
 	if ((root ? izin_seckey_generate_root(office, from, until, &sk)
 	          : izin_seckey_generate(office, from, until, &sk)) != IZIN_OK)
 		izin_errx(2, "--office: invalid office code '%s' (A-Z 0-9 -, "
@@ -115,9 +115,10 @@ main(int argc, char *argv[])
 	if (passfile) {
 		if ((err = izin_passphrase_file(passfile, &pass, &passlen)))
 			izin_errx(2, "%s: %s", passfile, err == IZIN_EIO ?
-			          strerror(errno) : izin_strerror(err));
+			          strerror(errno) : _(izin_strerror(err)));
 	} else if (!nopass) {
-		err = izin_passphrase_tty("Passphrase: ", 1, &pass, &passlen);
+		err = izin_passphrase_tty(_("Passphrase: "), 1, &pass,
+		                          &passlen);
 		if (err == IZIN_EPASSPHRASE)
 			izin_errx(2, "passphrases do not match");
 		if (err)

@@ -15,11 +15,11 @@
 
 enum { OPT_PASSFILE = 256, OPT_DATE, OPT_NEXT };
 
-static const char synopsis[] =
+static const char *const synopsis = N_(
 	"usage: qr-revoke -k key [--passphrase-file file] [--date date]\n"
-	"                 [--next-update date] [-o file] [-f] [file]\n";
+	"                 [--next-update date] [-o file] [-f] [file]\n");
 
-static const char help_text[] = "\n"
+static const char *const help_text = N_("\n"
 	"Sign a revocation list: read permit numbers (one per line, each\n"
 	"optionally followed by a space and a note; '#' lines are comments)\n"
 	"from file or standard input, and write the signed list.\n\n"
@@ -31,7 +31,7 @@ static const char help_text[] = "\n"
 	"  -o, --output file          write the list here (default stdout)\n"
 	"  -f, --force                overwrite an existing output file\n"
 	"  -h, --help                 show this help\n"
-	"  -V, --version              show the version\n";
+	"  -V, --version              show the version\n");
 
 int
 main(int argc, char *argv[])
@@ -98,7 +98,7 @@ main(int argc, char *argv[])
 		if ((err = izin_revoked_check_line(s, k, &innote)) != IZIN_OK) {
 			izin_warnx("%s:%lu: %s: %s", strcmp(input, "-") ? input :
 			           "stdin", line, innote ? "note" : "permit",
-			           izin_strerror(err));
+			           _(izin_strerror(err)));
 			bad = 1;
 		}
 	}
@@ -124,7 +124,7 @@ main(int argc, char *argv[])
 	}
 
 	if (izin_init() != IZIN_OK)
-		izin_errx(2, "%s", izin_strerror(IZIN_ECRYPTO));
+		izin_errx(2, "%s", _(izin_strerror(IZIN_ECRYPTO)));
 	sk = izin_load_seckey(keyfile, passfile);
 	err = izin_list_sign(sk, IZIN_REVOKED_KIND, date, text, len, &out,
 	                     &outlen);
@@ -133,7 +133,7 @@ main(int argc, char *argv[])
 	if (err == IZIN_EKEYWINDOW)
 		izin_errx(2, "--date is outside the key's validity window");
 	if (err)
-		izin_errx(2, "cannot sign: %s", izin_strerror(err));
+		izin_errx(2, "cannot sign: %s", _(izin_strerror(err)));
 	izin_write_output(output, out, outlen, force);
 	free(out);
 	if (izin_close_stdout() != IZIN_OK) {

@@ -60,14 +60,14 @@ struct ctx {
 	char show[IZIN_SHOW_MAX];         /* its location for messages */
 };
 
-static const char synopsis[] =
+static const char *const synopsis = N_(
 	"usage: qr-scan -T trust [--root root.pub] [--trust-state dir]\n"
 	"               [-R revoked] [--allow-stale] [--on date]\n"
 	"               [--register location] [--json | --csv] [-j jobs]\n"
 	"               file ...\n"
-	"       qr-scan --raw [-j jobs] file ...\n";
+	"       qr-scan --raw [-j jobs] file ...\n");
 
-static const char help_text[] = "\n"
+static const char *const help_text = N_("\n"
 	"Find the QR codes in images (PNG, JPEG, PNM; - is standard input),\n"
 	"open each permit's seal and print one record per code.\n\n"
 	"  -T, --trust path       trusted office keys: a signed trust list\n"
@@ -89,7 +89,7 @@ static const char help_text[] = "\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n\n"
 	"Statuses: VALID, BAD_SIGNATURE, UNKNOWN_KEY, KEY_NOT_VALID, REVOKED,\n"
-	"UNREGISTERED, MALFORMED, FOREIGN, NO_CODE, UNREADABLE.\n";
+	"UNREGISTERED, MALFORMED, FOREIGN, NO_CODE, UNREADABLE.\n");
 
 static struct result *
 add_result(struct item *it)
@@ -131,30 +131,33 @@ judge(const struct ctx *c, struct result *r)
 		if (k)
 			izin_date_format(k->valid_until + 1, d);
 		r->status = S_KEY_NOT_VALID;
-		snprintf(r->detail, sizeof r->detail, "key withdrawn from %s", d);
+		snprintf(r->detail, sizeof r->detail,
+		         _("key withdrawn from %s"), d);
 		break;
 	}
 	case IZIN_EROLE:
 		r->status = S_KEY_NOT_VALID;
-		snprintf(r->detail, sizeof r->detail, "sealed with a root key, "
-		         "which may not seal a permit");
+		snprintf(r->detail, sizeof r->detail, "%s",
+		         _("sealed with a root key, which may not seal a "
+		           "permit"));
 		break;
 	case IZIN_EBADSIG: r->status = S_BAD_SIGNATURE; break;
 	case IZIN_EUNKNOWNKEY: r->status = S_UNKNOWN_KEY; break;
 	case IZIN_EKEYWINDOW:
 	case IZIN_EOFFICE:
 		r->status = S_KEY_NOT_VALID;
-		snprintf(r->detail, sizeof r->detail, "%s", izin_strerror(err));
+		snprintf(r->detail, sizeof r->detail, "%s",
+		         _(izin_strerror(err)));
 		break;
 	case IZIN_EFOREIGN: r->status = S_FOREIGN; break;
 	default:
 		r->status = S_MALFORMED;
 		if (field >= 0)
 			snprintf(r->detail, sizeof r->detail, "%s: %s",
-			         izin_field_name(field), izin_strerror(err));
+			         izin_field_name(field), _(izin_strerror(err)));
 		else
 			snprintf(r->detail, sizeof r->detail, "%s",
-			         izin_strerror(err));
+			         _(izin_strerror(err)));
 	}
 }
 
@@ -176,7 +179,7 @@ process(const struct ctx *c, struct item *it)
 		r = add_result(it);
 		r->status = S_UNREADABLE;
 		snprintf(r->detail, sizeof r->detail, "%s", err == IZIN_EIO ?
-		         strerror(errno) : izin_strerror(err));
+		         strerror(errno) : _(izin_strerror(err)));
 		return;
 	}
 	izin_image_free(img);
@@ -201,7 +204,7 @@ set(izin_record *rec, const char *key, const char *val, size_t len)
 {
 	int err = izin_record_set(rec, key, val, len);
 	if (err)
-		izin_errx(2, "%s", izin_strerror(err));
+		izin_errx(2, "%s", _(izin_strerror(err)));
 }
 
 /* Length of the UTF-8 character at s (left bytes), strict as JSON wants
@@ -269,14 +272,14 @@ emit(const struct item *it, izin_writer *w, izin_record *rec, int raw)
 		set(rec, "detail", r->detail, strlen(r->detail));
 		if (r->decoded) {
 			if ((err = izin_record_from_permit(rec, &r->p)))
-				izin_errx(2, "%s", izin_strerror(err));
+				izin_errx(2, "%s", _(izin_strerror(err)));
 			izin_kid_format(r->kid, kid);
 			set(rec, "kid", kid, strlen(kid));
 		}
 		if (r->status == S_FOREIGN || r->status == S_MALFORMED)
 			set_text(rec, r->text, r->len);
 		if ((err = izin_writer_put(w, rec)) != IZIN_OK)
-			izin_errx(2, "stdout: %s", izin_strerror(err));
+			izin_errx(2, "stdout: %s", _(izin_strerror(err)));
 	}
 	return flagged;
 }
@@ -303,8 +306,8 @@ check_register(struct ctx *c, struct result *r)
 		return;
 	r->status = S_UNREGISTERED;
 	snprintf(r->detail, sizeof r->detail, "%s", found == IZIN_REG_OTHER ?
-	         "the register holds other cards of this permit" :
-	         "not in the register");
+	         _("the register holds other cards of this permit") :
+	         _("not in the register"));
 }
 
 /* Print a file's records in argument order, then let them go. */
@@ -333,10 +336,10 @@ note_stale(struct ctx *c, const char *path, const char *what, izin_date due)
 	size_t n = strlen(c->stale);
 
 	izin_date_format(due, d);
-	izin_warnx("%s: %s stale since %s (a newer list was due)", path, what,
-	           d);
-	snprintf(c->stale + n, sizeof c->stale - n, "%s%s stale since %s",
-	         n ? "; " : "", what, d);
+	izin_warnx("%s: %s stale since %s (a newer list was due)", path,
+	           _(what), d);
+	snprintf(c->stale + n, sizeof c->stale - n, _("%s%s stale since %s"),
+	         n ? "; " : "", _(what), d);
 }
 
 /* A signed trust list: verified with the root whole, or refused. */
@@ -359,10 +362,10 @@ load_trustlist(struct ctx *c, izin_trust *t, const char *path,
 	izin_trust_free(roots);
 	if (err && line)
 		izin_errx(2, "%s:%lu: trust list refused: %s", path, line,
-		          izin_strerror(err));
+		          _(izin_strerror(err)));
 	if (err)
 		izin_errx(2, "%s: trust list refused: %s", path,
-		          izin_strerror(err));
+		          _(izin_strerror(err)));
 	if (statedir) {
 		err = izin_trust_state_check(statedir, &info, text, len, &held);
 		if (err == IZIN_EROLLBACK)
@@ -376,7 +379,7 @@ load_trustlist(struct ctx *c, izin_trust *t, const char *path,
 		if (err)
 			izin_errx(2, "%s: trust state: %s", statedir,
 			          err == IZIN_EIO ? strerror(errno) :
-			          "malformed state file");
+			          _("malformed state file"));
 		if (info.seq > held &&
 		    izin_trust_state_save(statedir, &info, text, len) != IZIN_OK)
 			izin_errx(2, "%s: cannot record the trust list: %s",
@@ -384,7 +387,7 @@ load_trustlist(struct ctx *c, izin_trust *t, const char *path,
 	}
 	free(text);
 	if (izin_list_stale(info.next_update, today))
-		note_stale(c, path, "trust list", info.next_update);
+		note_stale(c, path, N_("trust list"), info.next_update);
 }
 
 /* 1 when the file's first line says it is a signed trust list. */
@@ -419,9 +422,9 @@ load_revoked(struct ctx *c, izin_revoked *rv, const izin_trust *t,
 		izin_errx(2, "%s:%lu: not a permit number and note", path, line);
 	if (err)
 		izin_errx(2, "%s: revocation list refused: %s", path,
-		          izin_strerror(err));
+		          _(izin_strerror(err)));
 	if (izin_list_stale(due, today))
-		note_stale(c, path, "revocation list", due);
+		note_stale(c, path, N_("revocation list"), due);
 }
 
 static unsigned char *
@@ -530,7 +533,7 @@ main(int argc, char *argv[])
 		jobs = n < 1 ? 1 : n > 64 ? 64 : (int)n;
 	}
 	if (izin_init() != IZIN_OK)
-		izin_errx(2, "%s", izin_strerror(IZIN_ECRYPTO));
+		izin_errx(2, "%s", _(izin_strerror(IZIN_ECRYPTO)));
 	if (!c.raw) {
 		if ((trust = izin_trust_new()) == NULL ||
 		    (revoked = izin_revoked_new()) == NULL)
@@ -549,7 +552,7 @@ main(int argc, char *argv[])
 			load_revoked(&c, revoked, trust, revpaths[i], today);
 		if (reg) {
 			izin_log_show(reg, c.show, sizeof c.show);
-			c.lg = izin_open_location("register", reg,
+			c.lg = izin_open_location(N_("register"), reg,
 			                          IZIN_LOG_READ);
 		}
 		const char *cols[3 + IZIN_F_COUNT + 2] = { "source", "status",

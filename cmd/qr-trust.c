@@ -18,14 +18,14 @@ enum {
 	OPT_SHOW, OPT_CHECK, OPT_ROOT, OPT_ON
 };
 
-static const char synopsis[] =
+static const char *const synopsis = N_(
 	"usage: qr-trust -k rootkey [--passphrase-file file] [--date date]\n"
 	"                --seq n --next-update date [--withdraw kid=date]...\n"
 	"                [-o file] [-f] file.pub ...\n"
 	"       qr-trust --show [--root root.pub] list\n"
-	"       qr-trust --check --root root.pub [--on date] list\n";
+	"       qr-trust --check --root root.pub [--on date] list\n");
 
-static const char help_text[] = "\n"
+static const char *const help_text = N_("\n"
 	"Sign a trust list of the office keys in the .pub files with the\n"
 	"national root key, show a list, or check one against the root.\n\n"
 	"  -k, --key file             the root's secret key (qr-keygen --root)\n"
@@ -43,7 +43,7 @@ static const char help_text[] = "\n"
 	"      --on date              the day to judge staleness (default\n"
 	"                             today)\n"
 	"  -h, --help                 show this help\n"
-	"  -V, --version              show the version\n";
+	"  -V, --version              show the version\n");
 
 struct withdrawal {
 	uint8_t kid[IZIN_KID_LEN];
@@ -161,7 +161,7 @@ make(const char *keyfile, const char *passfile, izin_date date,
 	if (err == IZIN_EORDER)
 		izin_errx(2, "--next-update is before the issue date");
 	if (err)
-		izin_errx(2, "cannot sign: %s", izin_strerror(err));
+		izin_errx(2, "cannot sign: %s", _(izin_strerror(err)));
 	izin_write_output(output, out, outlen, force);
 	free(out);
 	return 0;
@@ -194,10 +194,10 @@ read_list(const char *path, const char *rootpath, izin_trustlist_info *info)
 		izin_trust_free(t);
 	if (err && line)
 		izin_errx(2, "%s:%lu: trust list refused: %s", path, line,
-		          izin_strerror(err));
+		          _(izin_strerror(err)));
 	if (err)
 		izin_errx(2, "%s: trust list refused: %s", path,
-		          izin_strerror(err));
+		          _(izin_strerror(err)));
 	return t;
 }
 
@@ -214,7 +214,7 @@ show(const char *path, const char *rootpath)
 	izin_date_format(info.next_update, d2);
 	printf("seq %lu\nissued %s\nnext-update %s\nroot %s\n"
 	       "signature %s\nkeys %zu\n\n", info.seq, d1, d2, kid,
-	       rootpath ? "good" : "not checked (no --root)", info.keys);
+	       rootpath ? "good" : _("not checked (no --root)"), info.keys);
 	printf("kid\toffice\tvalid_from\tvalid_until\twithdrawn\n");
 	for (size_t i = 0; i < izin_trust_count(t); i++) {
 		const izin_pubkey *p = izin_trust_key(t, i);
@@ -242,12 +242,14 @@ check(const char *path, const char *rootpath, izin_date on)
 	izin_trust_free(t);
 	izin_date_format(info.next_update, d);
 	if (izin_list_stale(info.next_update, on)) {
-		printf("%s: stale: trust list %lu, next update was due %s\n",
+		/* TRANSLATORS: "stale:" is a status word: keep it. */
+		printf(_("%s: stale: trust list %lu, next update was due %s\n"),
 		       path, info.seq, d);
 		return 1;
 	}
-	printf("%s: good: trust list %lu, %zu keys, next update %s\n", path,
-	       info.seq, info.keys, d);
+	/* TRANSLATORS: "good:" is a status word: keep it. */
+	printf(_("%s: good: trust list %lu, %zu keys, next update %s\n"),
+	       path, info.seq, info.keys, d);
 	return 0;
 }
 
@@ -312,7 +314,7 @@ main(int argc, char *argv[])
 	if (doshow && docheck)
 		izin_errx(2, "--show and --check contradict");
 	if (izin_init() != IZIN_OK)
-		izin_errx(2, "%s", izin_strerror(IZIN_ECRYPTO));
+		izin_errx(2, "%s", _(izin_strerror(IZIN_ECRYPTO)));
 	if (doshow || docheck) {
 		if (keyfile || passfile || date != IZIN_NODATE || seq ||
 		    next != IZIN_NODATE || nw || output || force)

@@ -50,7 +50,7 @@ enum {
 	OPT_ENROL_NEW
 };
 
-static const char synopsis[] =
+static const char *const synopsis = N_(
 	"usage: report-log -d location --reporter id --reporter-kind kind\n"
 	"                  [--place text] [--at lat,lon] [--time time]\n"
 	"                  [-k keyfile] [--passphrase-file file]\n"
@@ -65,9 +65,9 @@ static const char synopsis[] =
 	"       report-log -d location --merge other [--enrol-new]\n"
 	"       report-log -d location --device-key\n"
 	"       report-log -d location --checkpoints\n"
-	"       report-log -d location --enrol file\n";
+	"       report-log -d location --enrol file\n");
 
-static const char help_text[] = "\n"
+static const char *const help_text = N_("\n"
 	"Append one sighting per record read on standard input to a\n"
 	"hash-chained log (an SQLite file or PostgreSQL), echoing each with\n"
 	"its sighting columns; or query, verify or merge the log.\n\n"
@@ -107,7 +107,7 @@ static const char help_text[] = "\n"
 	"      --json                 records as JSON Lines\n"
 	"      --csv                  records as CSV for a spreadsheet\n"
 	"  -h, --help                 show this help\n"
-	"  -V, --version              show the version\n";
+	"  -V, --version              show the version\n");
 
 struct opts {
 	const char *db, *trail, *permit, *merge, *at, *since_s, *until_s;
@@ -244,7 +244,7 @@ put(struct out *out, const izin_record *r)
 	if (err != IZIN_OK) {
 		const char *seq = izin_record_get(r, "seq", NULL);
 		izin_warnx("seq %s: cannot be written: %s%s", seq ? seq : "?",
-		           izin_strerror(err), err == IZIN_ECOLUMNS ?
+		           _(izin_strerror(err)), err == IZIN_ECOLUMNS ?
 		           " (columns differ from the first record's; "
 		           "use --json)" : "");
 		out->bad = 1;
@@ -430,9 +430,10 @@ append(const struct opts *o)
 			          "-180..180");
 		izin_errx(2, "--%s: %s", strcmp(what, "reporter_kind") == 0 ?
 		          "reporter-kind" : what, err == IZIN_EINVAL ?
-		          "must be officer, hotel or company" :
-		          err == IZIN_EDATE ? "not a time YYYY-MM-DDTHH:MM:SS "
-		          "with Z or +HH:MM" : izin_strerror(err));
+		          _("must be officer, hotel or company") :
+		          err == IZIN_EDATE ? _("not a time "
+		          "YYYY-MM-DDTHH:MM:SS with Z or +HH:MM") :
+		          _(izin_strerror(err)));
 	}
 	if ((r = izin_record_new()) == NULL ||
 	    (rd = izin_reader_new(stdin, IZIN_FMT_AUTO)) == NULL ||
@@ -450,7 +451,7 @@ append(const struct opts *o)
 			izin_errx(2, "stdin: %s", strerror(errno));
 		if (err < 0) {
 			izin_warnx("stdin:%lu: %s: not logged",
-			           izin_reader_line(rd), izin_strerror(err));
+			           izin_reader_line(rd), _(izin_strerror(err)));
 			bad = 1;
 			continue;
 		}
@@ -465,7 +466,7 @@ append(const struct opts *o)
 			continue;
 		}
 		if (err != IZIN_OK)
-			izin_errx(2, "%s", izin_strerror(err));
+			izin_errx(2, "%s", _(izin_strerror(err)));
 		if (izin_log_pending(a.lg) == BATCH)
 			flush(&a);
 	}
@@ -529,14 +530,15 @@ static void
 fault_text(const izin_log_fault *f, char *buf, size_t size)
 {
 	if (f->device[0] && f->dseq > 0)
-		snprintf(buf, size, "device %s: dseq %lld: %s", f->device,
-		         (long long)f->dseq, f->why);
+		snprintf(buf, size, _("device %s: dseq %lld: %s"), f->device,
+		         (long long)f->dseq, _(f->why));
 	else if (f->device[0])
-		snprintf(buf, size, "device %s: %s", f->device, f->why);
+		snprintf(buf, size, _("device %s: %s"), f->device, _(f->why));
 	else if (f->has_seq)
-		snprintf(buf, size, "seq %lld: %s", (long long)f->seq, f->why);
+		snprintf(buf, size, "seq %lld: %s", (long long)f->seq,
+		         _(f->why));
 	else
-		snprintf(buf, size, "%s", f->why);
+		snprintf(buf, size, "%s", _(f->why));
 }
 
 /* A file of lines read whole ("-": standard input), walked one line at a
@@ -631,8 +633,9 @@ verify(const struct opts *o)
 		printf("%s: %s\n", o->dbshow, why);
 		return 1;
 	}
-	printf("%s: %lld sighting%s, every chain verified\n", o->dbshow,
-	       (long long)count, count == 1 ? "" : "s");
+	printf(ngettext("%s: %lld sighting, every chain verified\n",
+	       "%s: %lld sightings, every chain verified\n",
+	       (unsigned long)count), o->dbshow, (long long)count);
 	return 0;
 }
 
@@ -659,8 +662,9 @@ merge(const struct opts *o)
 		           o->mergeshow, why);
 		return 1;
 	}
-	printf("%s: %lld sighting%s merged\n", o->mergeshow, (long long)added,
-	       added == 1 ? "" : "s");
+	printf(ngettext("%s: %lld sighting merged\n",
+	       "%s: %lld sightings merged\n", (unsigned long)added),
+	       o->mergeshow, (long long)added);
 	return 0;
 }
 
@@ -745,8 +749,8 @@ enrol(const struct opts *o)
 	}
 	free(ls.text);
 	izin_log_close(lg);
-	printf("%s: %lu device%s known\n", ls.name, added,
-	       added == 1 ? "" : "s");
+	printf(ngettext("%s: %lu device known\n", "%s: %lu devices known\n",
+	       added), ls.name, added);
 	return bad;
 }
 
@@ -885,7 +889,7 @@ main(int argc, char *argv[])
 		o.s.lon = o.lon;
 	}
 	if (izin_init() != IZIN_OK)
-		izin_errx(2, "%s", izin_strerror(IZIN_ECRYPTO));
+		izin_errx(2, "%s", _(izin_strerror(IZIN_ECRYPTO)));
 
 	switch (o.mode) {
 	case M_APPEND: rc = append(&o); break;

@@ -21,12 +21,12 @@
 
 enum { OPT_ON = 256, OPT_DEPORT, OPT_FEE, OPT_JSON, OPT_CSV };
 
-static const char synopsis[] =
+static const char *const synopsis = N_(
 	"usage: stay-check [--on date] [-w days] [--deport-after days]\n"
 	"                  [--fee-per-day idr] [-o states] [-s]\n"
-	"                  [--json | --csv] [file ...]\n";
+	"                  [--json | --csv] [file ...]\n");
 
-static const char help_text[] = "\n"
+static const char *const help_text = N_("\n"
 	"Read records (qr-issue's register, qr-scan's or report-log's output)\n"
 	"and write them back with state, days, action and fee added.\n\n"
 	"      --on date              evaluate on this date (default today);\n"
@@ -43,7 +43,7 @@ static const char help_text[] = "\n"
 	"  -h, --help                 show this help\n"
 	"  -V, --version              show the version\n\n"
 	"Exit status: 0 every record written is VALID, 1 some record written\n"
-	"is not, 2 a bad record or trouble.\n";
+	"is not, 2 a bad record or trouble.\n");
 
 /* The columns stay-check adds, in order. */
 enum { C_STATE, C_DAYS, C_ACTION, C_FEE, NOUT };
@@ -134,7 +134,7 @@ evaluate(const struct opts *o, const izin_passthru *p, izin_stay *st,
 	if (v[I_TIME] != NULL && len[I_TIME] > 0 &&
 	    izin_time_date(v[I_TIME], len[I_TIME], &on) != IZIN_OK) {
 		*col = in_names[I_TIME];
-		*why = "invalid time (want YYYY-MM-DDThh:mm:ss+hh:mm)";
+		*why = _("invalid time (want YYYY-MM-DDThh:mm:ss+hh:mm)");
 		return -1;
 	}
 	for (int i = I_FROM; i <= I_UNTIL; i++) {
@@ -144,13 +144,13 @@ evaluate(const struct opts *o, const izin_passthru *p, izin_stay *st,
 			return -1;
 		}
 		if (izin_date_parse(v[i], len[i], &d[i]) != IZIN_OK) {
-			*why = izin_strerror(IZIN_EDATE);
+			*why = _(izin_strerror(IZIN_EDATE));
 			return -1;
 		}
 	}
 	if ((err = izin_stay_eval(&o->rules, on, d[I_FROM], d[I_UNTIL],
 	    st)) != IZIN_OK) {
-		*why = izin_strerror(err);
+		*why = _(izin_strerror(err));
 		return -1;
 	}
 	return 0;
@@ -170,7 +170,8 @@ bad_record(struct run *run, const char *col, const char *why)
 		run->told = layout + 1;
 	}
 	izin_warnx("%s:%lu: %s%s%s", run->name, izin_passthru_line(run->p),
-	           col != NULL ? col : "", col != NULL ? ": " : "", why);
+	           col != NULL ? col : "", col != NULL ? ": " : "",
+	           why == no_column ? _("no such column") : why);
 }
 
 static void
@@ -201,7 +202,7 @@ check_record(struct run *run)
 	if ((err = izin_passthru_set(run->p, vals, NULL)) == IZIN_EIO)
 		write_error();
 	if (err != IZIN_OK)
-		izin_errx(2, "%s", izin_strerror(err));
+		izin_errx(2, "%s", _(izin_strerror(err)));
 	run->count[st.state]++;
 	run->nfee += st.action == IZIN_ACTION_FEE;
 	run->fees += (unsigned long long)st.fee;      /* 0 but for a fee */
@@ -213,8 +214,8 @@ check_record(struct run *run)
 		write_error();
 	if (err != IZIN_OK)
 		bad_record(run, NULL, err == IZIN_ECOLUMNS ?
-		           "columns differ from the first file's" :
-		           izin_strerror(err));
+		           _("columns differ from the first file's") :
+		           _(izin_strerror(err)));
 }
 
 /* One file operand; - is standard input. */
@@ -240,7 +241,7 @@ check_path(struct run *run, const char *path)
 		if (rc == IZIN_ENOMEM)
 			izin_errx(2, "out of memory");
 		if (rc < 0)
-			bad_record(run, NULL, izin_strerror(rc));
+			bad_record(run, NULL, _(izin_strerror(rc)));
 		else
 			check_record(run);
 	}

@@ -7,6 +7,12 @@
 
 #include "izin.h"
 
+/* Marks a string for people that the tools translate (xgettext finds it
+ * by this keyword); the library itself never calls gettext. */
+#ifndef N_
+#define N_(s) (s)
+#endif
+
 /* Check len bytes of s as strict UTF-8 text for a name or address:
  * IZIN_EUTF8 for invalid or overlong sequences, surrogates or code points
  * above U+10FFFF; IZIN_ECTRL for C0/C1 controls, DEL and the Unicode

@@ -101,7 +101,7 @@ izin_log_close(izin_log *lg)
 const char *
 izin_log_errmsg(const izin_log *lg)
 {
-	return lg != NULL ? lg->errmsg : "out of memory";
+	return lg != NULL ? lg->errmsg : N_("out of memory");
 }
 
 const char *

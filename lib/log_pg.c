@@ -763,7 +763,7 @@ load_device(izin_log *lg)
 	if (strlen(d) != IZIN_DEVICE_LEN ||
 	    strspn(d, "0123456789abcdef") != IZIN_DEVICE_LEN) {
 		pq.clear(res);
-		set_msg(lg, "no device id");
+		set_msg(lg, N_("no device id"));
 		return IZIN_EIO;
 	}
 	memcpy(lg->device, d, IZIN_DEVICE_LEN + 1);
@@ -844,7 +844,7 @@ pg_open(izin_log *lg, const char *location, int mode, const char *newid)
 	if (v < 1 && !lg->writable) {
 		if (v >= 0)
 			return IZIN_EVERSION;
-		set_msg(lg, "no izin log in this database");
+		set_msg(lg, N_("no izin log in this database"));
 		return IZIN_EIO;
 	}
 	s->version = v;
@@ -1182,7 +1182,7 @@ pg_rows_next(struct rows *c, struct srow *out)
 			return rc;
 		}
 		if (pq.nfields(c->res) != NCOLS) {
-			set_msg(c->lg, "a sighting row of the wrong shape");
+			set_msg(c->lg, N_("a sighting row of the wrong shape"));
 			return IZIN_EIO;
 		}
 		c->n = pq.ntuples(c->res);

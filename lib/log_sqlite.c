@@ -277,7 +277,7 @@ load_device(izin_log *lg)
 		memcpy(lg->device, s, IZIN_DEVICE_LEN + 1);
 		rc = 0;
 	} else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
-		snprintf(lg->errmsg, sizeof(lg->errmsg), "no device id");
+		snprintf(lg->errmsg, sizeof(lg->errmsg), N_("no device id"));
 		rc = IZIN_EIO;
 	} else {
 		rc = sql_err(lg, rc);

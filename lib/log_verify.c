@@ -91,7 +91,7 @@ chain_add(void *arg, const struct head *h)
 	 * a device with no sightings, and hide every one it had. */
 	if (!h->hashok || h->damaged || h->dseq < 1 || h->seq < 1)
 		c->fault = (izin_log_fault){ 1, h->seqok, h->seq,
-		                             "chain head damaged", "", 0 };
+		                             N_("chain head damaged"), "", 0 };
 	return 0;
 }
 
@@ -147,49 +147,49 @@ check_row(const struct srow *r, const struct chain *c,
 
 	*err = 0;
 	if (r->seq < 1)
-		return "damaged: seq out of range";
+		return N_("damaged: seq out of range");
 	if (r->damaged)
-		return "damaged: a column is missing or of the wrong type";
+		return N_("damaged: a column is missing or of the wrong type");
 	if (dseq < 1)
-		return "damaged: dseq out of range";
+		return N_("damaged: dseq out of range");
 	if (dseq <= c->dseq)
-		return "repeats or reorders its device's chain";
+		return N_("repeats or reorders its device's chain");
 	if (dseq > c->dseq + 1)
-		return "follows a gap: sightings before it were deleted";
+		return N_("follows a gap: sightings before it were deleted");
 	if (r->prevlen != IZIN_LOG_HASH_LEN ||
 	    memcmp(r->prev, c->hash, IZIN_LOG_HASH_LEN))
-		return "does not link to the sighting before it";
+		return N_("does not link to the sighting before it");
 	if (r->hashlen != IZIN_LOG_HASH_LEN)
-		return "hash damaged";
+		return N_("hash damaged");
 	if (row_missing(r))
-		return "a column is missing";
+		return N_("a column is missing");
 	w = r->w;
 	w.device = c->device;
 	if (izin_time_parse(w.time, strlen(w.time), &epoch) != IZIN_OK ||
 	    epoch != r->epoch)
-		return "time altered: it does not match the instant stored";
+		return N_("time altered: it does not match the instant stored");
 	l = izin_log_layouts_find(ls, r->layout);
 	if (l == NULL)
-		return "record altered: its column names are missing";
+		return N_("record altered: its column names are missing");
 	if ((*err = izin_log_row_fields(hb, c->hash, &w)) < 0)
 		return NULL;
 	izin_log_chain_hash(hb, l->raw, l->rawlen, r->record, r->rlen, hash);
 	if (memcmp(hash, r->hash, IZIN_LOG_HASH_LEN))
-		return "altered: its content does not match its hash";
+		return N_("altered: its content does not match its hash");
 	*err = l->n == 0 ? IZIN_ERECORD :
 	       izin_log_split_line(b, r->record, r->rlen, cols, l->n);
 	if (*err == IZIN_ERECORD) {
 		*err = 0;
-		return "record damaged: it does not fit its layout";
+		return N_("record damaged: it does not fit its layout");
 	}
 	if (*err < 0)
 		return NULL;
 	plen = l->permit >= 0 ? cols->c[l->permit].len : 0;
 	if (plen != r->plen ||
 	    (plen > 0 && memcmp(r->permit, cols->c[l->permit].v, plen) != 0))
-		return "permit altered: it does not match the record";
+		return N_("permit altered: it does not match the record");
 	if (dseq > c->head_dseq)
-		return "inserted: it lies beyond its device's chain head";
+		return N_("inserted: it lies beyond its device's chain head");
 	return NULL;
 }
 
@@ -225,14 +225,14 @@ note(izin_log_fault *f, int has_seq, int64_t seq, const char *why)
 	note_fault(f, &g);
 }
 
-static const char why_cut[] =
-	"cut tail: the chain ends before this signed checkpoint";
-static const char why_rewritten[] =
-	"rewritten: the sighting differs from this signed checkpoint";
-static const char why_sig[] =
-	"signature: the checkpoint does not verify with the device's key";
-static const char why_nokey[] =
-	"unknown device: the log holds no key to check its checkpoint";
+static const char *const why_cut =
+	N_("cut tail: the chain ends before this signed checkpoint");
+static const char *const why_rewritten =
+	N_("rewritten: the sighting differs from this signed checkpoint");
+static const char *const why_sig =
+	N_("signature: the checkpoint does not verify with the device's key");
+static const char *const why_nokey =
+	N_("unknown device: the log holds no key to check its checkpoint");
 
 /* A list of checkpoints. */
 struct cplist {
@@ -391,7 +391,8 @@ walk_row(struct walk *w, const struct srow *r, izin_log_fault *f)
 	if (c == NULL || strcmp(c->device, dev) != 0)
 		c = w->c = chains_find(&w->cs, dev);
 	if (c == NULL) {
-		note(f, 1, r->seq, "inserted: its device has no chain head");
+		note(f, 1, r->seq,
+		     N_("inserted: its device has no chain head"));
 		return 0;
 	}
 	if (c->fault.found)
@@ -427,11 +428,13 @@ walk_end(struct walk *w, izin_log_fault *f)
 		struct chain *c = &w->cs.v[i];
 		if (!c->fault.found && c->dseq != c->head_dseq)
 			c->fault = (izin_log_fault){ 1, 1, c->head_seq,
-			    "deleted: the chain ends before its head", "", 0 };
+			    N_("deleted: the chain ends before its head"), "",
+			    0 };
 		else if (!c->fault.found && (c->seq != c->head_seq ||
 		         memcmp(c->hash, c->head_hash, IZIN_LOG_HASH_LEN)))
 			c->fault = (izin_log_fault){ 1, 1, c->head_seq,
-			    "the chain head does not match its last sighting", "", 0 };
+			    N_("the chain head does not match its last "
+			       "sighting"), "", 0 };
 		else if (!c->fault.found && c->mi < c->nmarks)
 			c->fault = dev_fault(c->device, c->marks[c->mi].dseq,
 			                     0, 0, why_cut);
@@ -545,8 +548,8 @@ merge_check_heads(izin_log *lg, struct chains *ours, const struct chains *theirs
 		                                   h)) < 0)
 			return rc;
 		if (rc == 1 || memcmp(h, t->head_hash, IZIN_LOG_HASH_LEN)) {
-			note(f, 1, t->head_seq, "its device's chain differs"
-			         " from the one already in the log");
+			note(f, 1, t->head_seq, N_("its device's chain differs"
+			         " from the one already in the log"));
 			return 0;
 		}
 	}
@@ -603,8 +606,9 @@ merge_rows(izin_log *lg, izin_log *other, struct chains *ours,
 			continue;
 		if (r.w.dseq == c->dseq) {
 			if (memcmp(r.hash, c->hash, IZIN_LOG_HASH_LEN)) {
-				note(mf, 1, r.seq, "its device's chain"
-				         " differs from the one already in the log");
+				note(mf, 1, r.seq, N_("its device's chain"
+				         " differs from the one already in the"
+				         " log"));
 				copying = 0;
 			}
 			continue;
@@ -667,10 +671,10 @@ merge_chains(izin_log *lg, struct chains *ours, const struct chains *theirs)
 	return 0;
 }
 
-static const char why_unknown[] =
-	"unknown device: enrol its key first (--enrol, or --enrol-new)";
-static const char why_keychange[] =
-	"key differs from the one enrolled for the device";
+static const char *const why_unknown =
+	N_("unknown device: enrol its key first (--enrol, or --enrol-new)");
+static const char *const why_keychange =
+	N_("key differs from the one enrolled for the device");
 
 /* The key of each device of other (its chains in cs, its checkpoints in
  * theirs), enrolling in lg those it does not know when flags say so, and

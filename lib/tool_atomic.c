@@ -73,7 +73,8 @@ izin_write_output(const char *path, const void *buf, size_t len, int force)
 	if (path != NULL) {
 		if ((err = izin_write_atomic(path, buf, len, 0644, force)))
 			izin_errx(2, "%s: %s", path, err == IZIN_EEXIST ?
-			          "file exists (-f overwrites)" : strerror(errno));
+			          _("file exists (-f overwrites)") :
+			          strerror(errno));
 	} else if (fwrite(buf, 1, len, stdout) != len) {
 		izin_errx(2, "stdout: %s", strerror(errno));
 	}

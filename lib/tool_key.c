@@ -20,7 +20,8 @@ izin_load_seckey(const char *keyfile, const char *passfile)
 		if (passfile)
 			err = izin_passphrase_file(passfile, &pass, &passlen);
 		else
-			err = izin_passphrase_tty("Passphrase: ", 0, &pass, &passlen);
+			err = izin_passphrase_tty(_("Passphrase: "), 0, &pass,
+			                          &passlen);
 		if (err && passfile)
 			izin_errx(2, "%s: cannot read the passphrase", passfile);
 		if (err)
@@ -35,7 +36,7 @@ izin_load_seckey(const char *keyfile, const char *passfile)
 	if (err == IZIN_EIO)
 		izin_errx(2, "%s: %s", keyfile, strerror(errno));
 	if (err)
-		izin_errx(2, "%s: %s", keyfile, izin_strerror(err));
+		izin_errx(2, "%s: %s", keyfile, _(izin_strerror(err)));
 	return sk;
 }
 
@@ -49,7 +50,7 @@ izin_save_seckey(const char *path, const izin_seckey *sk, const char *pass,
 
 	if ((err = izin_seckey_export(sk, pass, passlen, 0, 0, &text, &len)))
 		izin_errx(2, "cannot seal the secret key: %s",
-		          izin_strerror(err));
+		          _(izin_strerror(err)));
 	err = izin_write_atomic(path, text, len, 0600, force);
 	izin_secure_free(text, len);
 	if (err == IZIN_EEXIST)
@@ -69,7 +70,7 @@ izin_load_trust(izin_trust *t, const char *path)
 	if (err == IZIN_EIO)
 		izin_errx(2, "%s: %s", where, strerror(errno));
 	if (err && line)
-		izin_errx(2, "%s:%lu: %s", where, line, izin_strerror(err));
+		izin_errx(2, "%s:%lu: %s", where, line, _(izin_strerror(err)));
 	if (err)
-		izin_errx(2, "%s: %s", where, izin_strerror(err));
+		izin_errx(2, "%s: %s", where, _(izin_strerror(err)));
 }

@@ -12,18 +12,18 @@ izin_log_reason(const izin_log *lg, int err)
 {
 	switch (err) {
 	case IZIN_EFOREIGN:
-		return "not an izin log (left untouched)";
+		return _("not an izin log (left untouched)");
 	case IZIN_EVERSION:
-		return "an izin log of a newer version (left untouched)";
+		return _("an izin log of a newer version (left untouched)");
 	case IZIN_ENOTFILE:
-		return "not a regular file";
+		return _("not a regular file");
 	case IZIN_ECUT:
 	case IZIN_EIO:
 		if (lg != NULL && izin_log_errmsg(lg)[0] != '\0')
-			return izin_log_errmsg(lg);
+			return _(izin_log_errmsg(lg));
 		return strerror(errno);
 	default:
-		return izin_strerror(err);
+		return _(izin_strerror(err));
 	}
 }
 
@@ -40,5 +40,5 @@ izin_open_location(const char *what, const char *location, int mode)
 	strncpy(why, izin_log_reason(lg, err), sizeof why - 1);
 	why[sizeof why - 1] = '\0';
 	izin_log_close(lg);
-	izin_errx(2, "%s %s: %s", what, show, why);
+	izin_errx(2, "%s %s: %s", _(what), show, why);
 }

@@ -85,7 +85,8 @@ izin_passphrase_tty(const char *prompt, int confirm, char **out, size_t *len)
 	if ((err = ask(fd, prompt, a, PASS_MAX, &alen)) != IZIN_OK)
 		goto done;
 	if (confirm) {
-		if ((err = ask(fd, "Passphrase again: ", b, PASS_MAX, &blen)))
+		if ((err = ask(fd, _("Passphrase again: "), b, PASS_MAX,
+		    &blen)))
 			goto done;
 		if (alen != blen || sodium_memcmp(a, b, alen) != 0) {
 			err = IZIN_EPASSPHRASE;
