@@ -163,9 +163,11 @@ check-po:
 		bad=$$( (msgattrib --untranslated --no-obsolete \
 			tests/tmp/po/$$l.po; msgattrib --only-fuzzy \
 			--no-obsolete tests/tmp/po/$$l.po) | awk \
-			'/^msgid / { id = substr($$0, 7); on = 1; next } \
-			 on && /^"/ { id = id $$0; next } \
-			 on { on = 0; if (id != "\"\"") print "  " id }'); \
+			'/^msgid / { id = substr($$0, 8, length($$0) - 8); \
+			             on = 1; next } \
+			 on && /^"/ { id = id substr($$0, 2, length($$0) - 2); \
+			              next } \
+			 on { on = 0; if (id != "") print "  \"" id "\"" }'); \
 		if [ -n "$$bad" ]; then \
 			echo "lib/po/$$l.po: untranslated or fuzzy messages" \
 				"(make po-update, then translate them):"; \

@@ -7,6 +7,12 @@ PATH="${IZIN_BIN:-$top/cmd}:$PATH"
 export PATH
 IZIN_TESTDATA="$top/tests/data"
 export IZIN_TESTDATA
+# The message catalogues make built; the tests expect English messages
+# unless they ask for a language (tests/cli_i18n.sh).
+IZIN_LOCALEDIR="$top/lib/po/locale"
+LC_MESSAGES=C
+export IZIN_LOCALEDIR LC_MESSAGES
+unset LANGUAGE
 # Check forks each test by default; keep it so, and keep output short.
 CK_VERBOSITY=${CK_VERBOSITY:-normal}
 export CK_VERBOSITY
