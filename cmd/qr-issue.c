@@ -565,12 +565,12 @@ batch(const struct opts *o, const izin_seckey *sk, const izin_pubkey *pub,
 			continue;
 		if (!seen_add(&seen, jobs[njobs].p.permit)) {
 			row_error(out, izin_csv_line(csv), IZIN_F_PERMIT,
-			          "duplicate permit number in this batch");
+			          _("duplicate permit number in this batch"));
 			continue;
 		}
 		if (job_path(o, &jobs[njobs]) != IZIN_OK) {
 			row_error(out, izin_csv_line(csv), IZIN_F_NONE,
-			          "output path too long");
+			          _("output path too long"));
 			continue;
 		}
 		izin_pool_push(pool, &jobs[njobs]);

@@ -245,8 +245,8 @@ put(struct out *out, const izin_record *r)
 		const char *seq = izin_record_get(r, "seq", NULL);
 		izin_warnx("seq %s: cannot be written: %s%s", seq ? seq : "?",
 		           _(izin_strerror(err)), err == IZIN_ECOLUMNS ?
-		           " (columns differ from the first record's; "
-		           "use --json)" : "");
+		           _(" (columns differ from the first record's; "
+		           "use --json)") : "");
 		out->bad = 1;
 	}
 }

@@ -262,7 +262,7 @@ summary(const struct run *run)
 			izin_warnx("%-13s %llu", izin_stay_state_name(s),
 			           run->count[s]);
 	if (run->bad > 0)
-		izin_warnx("%-13s %llu", "bad records", run->bad);
+		izin_warnx("%-13s %llu", _("bad records"), run->bad);
 }
 
 int
