@@ -83,7 +83,8 @@ MO       = $(PO_LANGS:%=lib/po/locale/%/LC_MESSAGES/izin.mo)
 XGETTEXT_FLAGS = --keyword=_ --keyword=N_ --keyword=izin_warnx \
 	--keyword=izin_warn --keyword=izin_errx:2 --keyword=izin_usage \
 	--keyword=izin_help:1 --keyword=izin_help:2 --from-code=UTF-8 \
-	--add-comments=TRANSLATORS: --package-name=izin --no-wrap
+	--add-comments=TRANSLATORS: --package-name=izin --no-wrap \
+	--add-location=file
 
 all: $(BIN) $(MO)
 
@@ -147,8 +148,8 @@ pot:
 
 po-update: pot
 	for l in $(PO_LANGS); do \
-		msgmerge -q --update --backup=none --no-wrap lib/po/$$l.po \
-			lib/po/izin.pot || exit 1; done
+		msgmerge -q --update --backup=none --no-wrap --add-location=file \
+			lib/po/$$l.po lib/po/izin.pot || exit 1; done
 
 # Every message the sources hold must have a finished translation: the
 # catalogue made from the sources now, merged into each .po, may leave
@@ -222,10 +223,10 @@ test: $(BIN) $(MO) $(TEST_BIN) check-layers check-po
 memcheck: deps
 	@$(MAKE) --no-print-directory memcheck-run SANITIZE=
 
-memcheck-run: $(BIN)
+memcheck-run: $(BIN) $(MO)
 	@sh tests/memcheck.sh
 
-demo-run: $(BIN)
+demo-run: $(BIN) $(MO)
 	@sh examples/demo.sh
 
 BENCH_SRC = $(sort $(wildcard tests/bench/*.c))
