@@ -301,7 +301,7 @@ clean:
 	rm -f lib/*.o lib/*.a cmd/*.o $(BIN) $(TEST_BIN) $(BENCH_BIN) .flags
 	rm -f lib/*.d cmd/*.d tests/*.d tests/bench/*.d tests/fuzz/*.d
 	rm -rf tests/tmp tests/fuzz/obj $(FUZZ_BIN)
-	rm -rf lib/po/locale
+	rm -rf lib/po/locale lib/po/izin.pot
 
 FORCE:
 .SECONDARY:
