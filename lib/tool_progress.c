@@ -122,6 +122,8 @@ izin_progress_format(char *buf, size_t size, const char *prog,
 
 	if (size == 0)
 		return 0;
+	/* TRANSLATORS: a progress line: program, items done, items in all
+	 * and what they are ("images", "records"...). */
 	if (total > 0)
 		snprintf(buf, size, _("%s: %s of %s %s"), prog,
 		         grouped(d, done), grouped(t, total), _(unit));
@@ -135,6 +137,7 @@ izin_progress_format(char *buf, size_t size, const char *prog,
 		snprintf(r, sizeof r, "%.1f", (double)done * 1000 / (double)ms);
 	else
 		grouped(r, done * 1000 / ms);
+	/* TRANSLATORS: items a second, then time left as M:SS. */
 	append(buf, size, _(", %s/s"), r);
 	if (total > 0 && frac < 0)
 		frac = done >= total ? 1 : (double)done / (double)total;
