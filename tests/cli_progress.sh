@@ -61,8 +61,11 @@ quiet s3.tty "-q on a terminal: no progress line"
 same s1.out s3.out "stdout the same with -q"
 tty s4 "$sc --quiet < in.tsv > s4.out"
 quiet s4.tty "--quiet: no progress line"
-tty s5 "cat in.tsv | $sc > s5.out"
+# A pause after the first records, so that the line is drawn again with
+# a rate (the first, at once, has none).
+tty s5 "{ head -n 100 in.tsv; sleep 0.5; tail -n +101 in.tsv; } | $sc > s5.out"
 shows s5.tty "stay-check: [0-9,]* records, [0-9,.]*/s" "from a pipe: count and rate"
+check "and no time left: the size is not known" [ "$(grep -c ' left' s5.tty)" = 0 ]
 same s1.out s5.out "stdout the same from a pipe"
 tty s6 "$sc in.tsv | cat > s6.out"
 shows s6.tty "stay-check: [0-9,]* records" "stdout to a pipe, stderr on the terminal: shown"
