@@ -72,7 +72,7 @@ TEST_SRC = $(sort $(wildcard tests/check_*.c))
 TEST_BIN = $(TEST_SRC:.c=)
 # Tests of the tool layer, linked with libizintool.a as well.
 TOOL_TESTS = tests/check_key tests/check_pool tests/check_trustlist \
-             tests/check_adversarial
+             tests/check_adversarial tests/check_progress
 MAN      = $(sort $(wildcard man/*.[1-8]))
 # Message catalogues: lib/po/LANG.po, compiled into lib/po/locale (the
 # tests' IZIN_LOCALEDIR) and installed under LOCALEDIR.

@@ -38,7 +38,7 @@ enum {
 
 struct opts {
 	const char *key, *passfile, *batch, *dir, *output, *reg;
-	int type, level, label, force, json, csv, dry, jobs;
+	int type, level, label, force, json, csv, dry, jobs, quiet;
 	izin_render_opts render;
 };
 
@@ -68,7 +68,7 @@ static const char *const synopsis = N_(
 	"usage: qr-issue -k key [--passphrase-file file] [-t png|svg|utf8|text]\n"
 	"                [-l L|M|Q|H] [-s scale] [-m margin] [--label] [-f]\n"
 	"                [--json | --csv] [-j jobs] [-n] [--register location]\n"
-	"                --batch file [-d dir]\n"
+	"                [-q] --batch file [-d dir]\n"
 	"       qr-issue -k key [options] --permit number --kind kind ...\n"
 	"                [-o file | -d dir]\n");
 
@@ -96,6 +96,7 @@ static const char *const help_text = N_("\n"
 	"                             register (a log file or a PostgreSQL\n"
 	"                             connection string) before its image\n"
 	"                             is written\n"
+	"  -q, --quiet                no progress line on a terminal\n"
 	"  -h, --help                 show this help\n"
 	"  -V, --version              show the version\n\n"
 	"One permit: --permit --kind --index --name --nationality\n"
@@ -513,10 +514,34 @@ row_to_job(struct out *out, unsigned long line, const char *const *cells,
 	return 0;
 }
 
+static uint64_t
+batch_at(void *arg)
+{
+	off_t at = ftello(arg);
+
+	return at > 0 ? (uint64_t)at : 0;
+}
+
+/* Rows read on a terminal, by bytes of a batch file.  The register
+ * streams to stdout: when it is the terminal too, it is the progress. */
+static izin_progress *
+batch_progress(const struct opts *o, FILE *fp)
+{
+	izin_progress *prog = izin_progress_start(N_("cards"), 0,
+	    o->quiet || isatty(STDOUT_FILENO));
+	struct stat sb;
+
+	if (fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode))
+		izin_progress_bytes(prog, (uint64_t)sb.st_size, batch_at, fp);
+	return prog;
+}
+
 static int
 batch(const struct opts *o, const izin_seckey *sk, const izin_pubkey *pub,
       struct out *out)
 {
+	izin_progress *prog;
+	uint64_t nrows = 0;
 	FILE *fp = stdin;
 	izin_csv *csv;
 	const char *const *cells;
@@ -537,8 +562,11 @@ batch(const struct opts *o, const izin_seckey *sk, const izin_pubkey *pub,
 	    (jobs = malloc(CHUNK * sizeof *jobs)) == NULL ||
 	    (pool = izin_pool_new(o->jobs, CHUNK, work, done, &pl)) == NULL)
 		izin_errx(2, "out of memory");
+	prog = batch_progress(o, fp);
 	for (;;) {
 		rc = izin_csv_next(csv, &cells, &lens, &n);
+		if (header && rc != 0)
+			izin_progress_tick(prog, ++nrows);
 		if (rc == 0 || (rc == 1 && !header)) {
 			if (rc == 0 && !header)
 				izin_errx(2, "%s: empty, no header row", out->src);
@@ -583,6 +611,7 @@ batch(const struct opts *o, const izin_seckey *sk, const izin_pubkey *pub,
 	}
 	round_end(pool, &pl, jobs, njobs);
 	izin_pool_free(pool);
+	izin_progress_end(prog);
 	if (ferror(fp))
 		izin_errx(2, "%s: read error", out->src);
 	if (fp != stdin)
@@ -668,6 +697,7 @@ main(int argc, char *argv[])
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "register", required_argument, NULL, OPT_REGISTER },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		/* One per permit field: the column name, '-' for '_'. */
@@ -710,7 +740,7 @@ main(int argc, char *argv[])
 	izin_pubkey pub;
 
 	izin_setprogname(argv[0]);
-	while ((c = getopt_long(argc, argv, "k:d:o:t:l:s:m:fj:nhV", longopts,
+	while ((c = getopt_long(argc, argv, "k:d:o:t:l:s:m:fj:nqhV", longopts,
 	                        NULL)) != -1) {
 		switch (c) {
 		case 'k': o.key = optarg; break;
@@ -740,6 +770,7 @@ main(int argc, char *argv[])
 		case 'j': o.jobs = (int)izin_num_arg("-j", optarg, 1, 64); break;
 		case 'n': o.dry = 1; break;
 		case OPT_REGISTER: o.reg = optarg; break;
+		case 'q': o.quiet = 1; break;
 		case 'h': izin_help(synopsis, help_text);
 		case 'V': izin_version();
 		default:

@@ -58,14 +58,16 @@ struct ctx {
 	char stale[160];                  /* each VALID verdict's warning */
 	izin_log *lg;                     /* the register, or NULL */
 	char show[IZIN_SHOW_MAX];         /* its location for messages */
+	izin_progress *prog;              /* files done, on a terminal */
+	uint64_t ndone;
 };
 
 static const char *const synopsis = N_(
 	"usage: qr-scan -T trust [--root root.pub] [--trust-state dir]\n"
 	"               [-R revoked] [--allow-stale] [--on date]\n"
 	"               [--register location] [--json | --csv] [-j jobs]\n"
-	"               file ...\n"
-	"       qr-scan --raw [-j jobs] file ...\n");
+	"               [-q] file ...\n"
+	"       qr-scan --raw [-j jobs] [-q] file ...\n");
 
 static const char *const help_text = N_("\n"
 	"Find the QR codes in images (PNG, JPEG, PNM; - is standard input),\n"
@@ -86,6 +88,7 @@ static const char *const help_text = N_("\n"
 	"      --csv              records as CSV for a spreadsheet\n"
 	"      --raw              print each code's text alone, unverified\n"
 	"  -j, --jobs n           files decoded at once (default: all cores)\n"
+	"  -q, --quiet            no progress line on a terminal\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n\n"
 	"Statuses: VALID, BAD_SIGNATURE, UNKNOWN_KEY, KEY_NOT_VALID, REVOKED,\n"
@@ -325,6 +328,7 @@ done(void *job, int worked, void *arg)
 	for (size_t k = 0; k < it->n; k++)
 		free(it->r[k].text);
 	free(it->r);
+	izin_progress_tick(c->prog, ++c->ndone);
 	return 0;
 }
 
@@ -457,6 +461,7 @@ main(int argc, char *argv[])
 		{ "csv", no_argument, NULL, OPT_CSV },
 		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -465,7 +470,7 @@ main(int argc, char *argv[])
 	const char *trustpath = NULL, *revpaths[16], *rootpath = NULL;
 	const char *statedir = NULL, *on = NULL, *reg = NULL;
 	izin_date today = IZIN_NODATE;
-	int allow_stale = 0;
+	int allow_stale = 0, quiet = 0;
 	int nrev = 0, json = 0, csv = 0, jobs = 0, nstdin = 0, ch;
 	struct item *items;
 	size_t nitems;
@@ -476,7 +481,7 @@ main(int argc, char *argv[])
 	izin_record *rec = NULL;
 
 	izin_setprogname(argv[0]);
-	while ((ch = getopt_long(argc, argv, "T:R:j:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "T:R:j:qhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'T':
 			if (trustpath)
@@ -507,6 +512,7 @@ main(int argc, char *argv[])
 		case 'j':
 			jobs = (int)izin_num_arg("-j", optarg, 1, 64);
 			break;
+		case 'q': quiet = 1; break;
 		case 'h': izin_help(synopsis, help_text);
 		case 'V': izin_version();
 		default: izin_usage(synopsis);
@@ -595,9 +601,14 @@ main(int argc, char *argv[])
 	if ((pool = izin_pool_new(jobs, 4 * (size_t)jobs, work, done, &c)) ==
 	    NULL)
 		izin_errx(2, "out of memory");
+	/* Records stream to stdout: on the terminal too, they are the
+	 * progress. */
+	c.prog = izin_progress_start(N_("images"), nitems,
+	                             quiet || isatty(STDOUT_FILENO));
 	for (size_t i = 0; i < nitems; i++)
 		izin_pool_push(pool, &items[i]);
 	izin_pool_free(pool);
+	izin_progress_end(c.prog);
 	free(items);
 	free((void *)c.stdin_data);
 	izin_writer_free(w);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -54,7 +55,7 @@ static const char *const synopsis = N_(
 	"usage: report-log -d location --reporter id --reporter-kind kind\n"
 	"                  [--place text] [--at lat,lon] [--time time]\n"
 	"                  [-k keyfile] [--passphrase-file file]\n"
-	"                  [--checkpoint-every n] [--json | --csv]\n"
+	"                  [--checkpoint-every n] [--json | --csv] [-q]\n"
 	"       report-log -d location --trail permit [--since time]\n"
 	"                  [--until time] [--json | --csv]\n"
 	"       report-log -d location --last-seen [--permit permit]\n"
@@ -62,7 +63,7 @@ static const char *const synopsis = N_(
 	"       report-log -d location --export [--after seq] [--since time]\n"
 	"                  [--until time] [--json | --csv]\n"
 	"       report-log -d location --verify [--checkpoint file]\n"
-	"       report-log -d location --merge other [--enrol-new]\n"
+	"       report-log -d location --merge other [--enrol-new] [-q]\n"
 	"       report-log -d location --device-key\n"
 	"       report-log -d location --checkpoints\n"
 	"       report-log -d location --enrol file\n");
@@ -106,6 +107,8 @@ static const char *const help_text = N_("\n"
 	"      --enrol file           know the devices of these device lines\n"
 	"      --json                 records as JSON Lines\n"
 	"      --csv                  records as CSV for a spreadsheet\n"
+	"  -q, --quiet                no progress line on a terminal (an\n"
+	"                             append or a merge)\n"
 	"  -h, --help                 show this help\n"
 	"  -V, --version              show the version\n");
 
@@ -117,7 +120,7 @@ struct opts {
 	char dbshow[512], mergeshow[512];
 	izin_sighting s;
 	char lat[32], lon[32];
-	int mode, json, csv, after_given, enrol_new;
+	int mode, json, csv, after_given, enrol_new, quiet;
 	long after;
 	int64_t since, until;
 };
@@ -406,9 +409,34 @@ flush(struct append *a)
 		izin_errx(2, "stdout: %s", strerror(errno));
 }
 
+static uint64_t
+stdin_at(void *arg)
+{
+	off_t at = ftello(stdin);
+
+	(void)arg;
+	return at > 0 ? (uint64_t)at : 0;
+}
+
+/* Records read on a terminal, by bytes when stdin is a file.  They are
+ * echoed to stdout: when it is the terminal too, they are the progress. */
+static izin_progress *
+append_progress(const struct opts *o)
+{
+	izin_progress *prog = izin_progress_start(N_("records"), 0,
+	    o->quiet || isatty(STDOUT_FILENO));
+	struct stat sb;
+
+	if (fstat(STDIN_FILENO, &sb) == 0 && S_ISREG(sb.st_mode))
+		izin_progress_bytes(prog, (uint64_t)sb.st_size, stdin_at, NULL);
+	return prog;
+}
+
 static int
 append(const struct opts *o)
 {
+	izin_progress *prog;
+	uint64_t nread = 0;
 	struct append a = { 0 };
 	izin_seckey *sk;
 	izin_reader *rd;
@@ -441,12 +469,14 @@ append(const struct opts *o)
 		izin_errx(2, "out of memory");
 	a.lg = open_log(o->db, o->dbshow, IZIN_LOG_CREATE);
 	sk = start_signing(o, a.lg);
+	prog = append_progress(o);
 	for (;;) {
 		if (izin_log_pending(a.lg) > 0 && !input_waiting(rd))
 			flush(&a);
 		err = izin_reader_next(rd, r);
 		if (err == 0)
 			break;
+		izin_progress_tick(prog, ++nread);
 		if (err == IZIN_EIO)
 			izin_errx(2, "stdin: %s", strerror(errno));
 		if (err < 0) {
@@ -471,6 +501,7 @@ append(const struct opts *o)
 			flush(&a);
 	}
 	flush(&a);
+	izin_progress_end(prog);
 	/* The last sightings of the run are covered too. */
 	if (sk != NULL && (err = izin_log_checkpoint(a.lg)) != IZIN_OK)
 		izin_errx(2, "%s: %s; the sightings are logged, their last "
@@ -639,9 +670,17 @@ verify(const struct opts *o)
 	return 0;
 }
 
+static void
+merge_progress(void *arg, int64_t done, int64_t total)
+{
+	izin_progress_total(arg, total > 0 ? (uint64_t)total : 0);
+	izin_progress_tick(arg, done > 0 ? (uint64_t)done : 0);
+}
+
 static int
 merge(const struct opts *o)
 {
+	izin_progress *prog;
 	izin_log *lg, *other;
 	izin_log_fault f;
 	char why[256];
@@ -650,8 +689,11 @@ merge(const struct opts *o)
 
 	other = open_log(o->merge, o->mergeshow, IZIN_LOG_READ);
 	lg = open_log(o->db, o->dbshow, IZIN_LOG_CREATE);
+	prog = izin_progress_start(N_("sightings"), 0, o->quiet);
+	izin_log_set_progress(lg, merge_progress, prog);
 	err = izin_log_merge(lg, other, o->enrol_new ? IZIN_MERGE_ENROL : 0,
 	                     &added, &f);
+	izin_progress_end(prog);
 	if (err != IZIN_OK)
 		izin_errx(2, "%s: %s", o->dbshow, izin_log_reason(lg, err));
 	izin_log_close(lg);
@@ -783,6 +825,7 @@ main(int argc, char *argv[])
 		{ "enrol", required_argument, NULL, OPT_ENROL },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "csv", no_argument, NULL, OPT_CSV },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -796,7 +839,7 @@ main(int argc, char *argv[])
 	o.since = INT64_MIN;
 	o.until = INT64_MAX;
 	o.every = -1;
-	while ((c = getopt_long(argc, argv, "d:k:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:k:qhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': o.db = optarg; break;
 		case OPT_REPORTER: o.s.reporter = optarg; break;
@@ -831,6 +874,7 @@ main(int argc, char *argv[])
 		case OPT_ENROL: set_mode(&o, M_ENROL); o.enrol = optarg; break;
 		case OPT_JSON: o.json = 1; break;
 		case OPT_CSV: o.csv = 1; break;
+		case 'q': o.quiet = 1; break;
 		case 'h': izin_help(synopsis, help_text);
 		case 'V': izin_version();
 		default: izin_usage(synopsis);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "izin.h"
@@ -23,7 +24,7 @@ enum { OPT_ON = 256, OPT_DEPORT, OPT_FEE, OPT_JSON, OPT_CSV };
 
 static const char *const synopsis = N_(
 	"usage: stay-check [--on date] [-w days] [--deport-after days]\n"
-	"                  [--fee-per-day idr] [-o states] [-s]\n"
+	"                  [--fee-per-day idr] [-o states] [-s] [-q]\n"
 	"                  [--json | --csv] [file ...]\n");
 
 static const char *const help_text = N_("\n"
@@ -38,6 +39,7 @@ static const char *const help_text = N_("\n"
 	"                             VALID, EXPIRING, NOT_YET_VALID, EXPIRED,\n"
 	"                             UNVERIFIED\n"
 	"  -s, --summary              count the records of each state on stderr\n"
+	"  -q, --quiet                no progress line on a terminal\n"
 	"      --json                 write JSON Lines whatever the input\n"
 	"      --csv                  write CSV for a spreadsheet\n"
 	"  -h, --help                 show this help\n"
@@ -59,7 +61,7 @@ struct opts {
 	izin_date on;
 	izin_stay_rules rules;
 	unsigned only;          /* bit per state written */
-	int summary, json, csv;
+	int summary, json, csv, quiet;
 };
 
 struct run {
@@ -70,6 +72,9 @@ struct run {
 	unsigned long long count[IZIN_STAY_NSTATES], nfee, ndeport, bad;
 	unsigned long long fees;
 	int flagged, trouble;
+	izin_progress *prog;    /* records read, by bytes of regular files */
+	uint64_t nread, base;   /* base: bytes of the files read before */
+	FILE *fp;
 };
 
 static unsigned
@@ -232,7 +237,9 @@ check_path(struct run *run, const char *path)
 		return;
 	}
 	izin_passthru_open(run->p, fp);
+	run->fp = fp;
 	while ((rc = izin_passthru_next(run->p)) != 0) {
+		izin_progress_tick(run->prog, ++run->nread);
 		if (rc == IZIN_EIO) {
 			izin_warn("%s", run->name);
 			run->trouble = 1;
@@ -245,8 +252,48 @@ check_path(struct run *run, const char *path)
 		else
 			check_record(run);
 	}
-	if (!std)
+	if (!std) {
+		struct stat sb;
+		if (fstat(fileno(fp), &sb) == 0)
+			run->base += (uint64_t)sb.st_size;
 		fclose(fp);
+	}
+	run->fp = NULL;
+}
+
+static uint64_t
+bytes_read(void *arg)
+{
+	const struct run *run = arg;
+	off_t at = run->fp != NULL ? ftello(run->fp) : 0;
+
+	return run->base + (at > 0 ? (uint64_t)at : 0);
+}
+
+/* A progress line measured by bytes when every input is a regular file
+ * (their sizes known), else by count and rate alone.  Records stream to
+ * stdout: when it is the terminal too, they are the progress. */
+static void
+start_progress(struct run *run, int quiet, char **paths, int n)
+{
+	uint64_t size = 0;
+	struct stat sb;
+
+	run->prog = izin_progress_start(N_("records"), 0,
+	                                quiet || isatty(STDOUT_FILENO));
+	for (int i = 0; i < n; i++) {
+		if (strcmp(paths[i], "-") == 0 ? fstat(STDIN_FILENO, &sb) :
+		    stat(paths[i], &sb))
+			return;
+		if (!S_ISREG(sb.st_mode))
+			return;
+		size += (uint64_t)sb.st_size;
+	}
+	if (n == 0 && (fstat(STDIN_FILENO, &sb) || !S_ISREG(sb.st_mode)))
+		return;
+	if (n == 0)
+		size = (uint64_t)sb.st_size;
+	izin_progress_bytes(run->prog, size, bytes_read, run);
 }
 
 static void
@@ -275,18 +322,19 @@ main(int argc, char *argv[])
 		{ "fee-per-day", required_argument, NULL, OPT_FEE },
 		{ "only", required_argument, NULL, 'o' },
 		{ "summary", no_argument, NULL, 's' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "csv", no_argument, NULL, OPT_CSV },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct opts o = { IZIN_NODATE, IZIN_STAY_RULES_INIT, 0, 0, 0, 0 };
+	struct opts o = { IZIN_NODATE, IZIN_STAY_RULES_INIT, 0, 0, 0, 0, 0 };
 	struct run run = { 0 };
 	int c;
 
 	izin_setprogname(argv[0]);
-	while ((c = getopt_long(argc, argv, "w:o:shV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "w:o:sqhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_ON: o.on = izin_date_arg("--on", optarg); break;
 		case 'w':
@@ -302,6 +350,7 @@ main(int argc, char *argv[])
 			break;
 		case 'o': o.only |= states_arg(optarg); break;
 		case 's': o.summary = 1; break;
+		case 'q': o.quiet = 1; break;
 		case OPT_JSON: o.json = 1; break;
 		case OPT_CSV: o.csv = 1; break;
 		case 'h': izin_help(synopsis, help_text);
@@ -326,10 +375,12 @@ main(int argc, char *argv[])
 	    o.csv ? IZIN_FMT_CSV : IZIN_FMT_AUTO, in_names, NIN, out_names,
 	    NOUT)) == NULL)
 		izin_errx(2, "out of memory");
+	start_progress(&run, o.quiet, argv + optind, argc - optind);
 	if (optind == argc)
 		check_path(&run, "-");
 	for (; optind < argc; optind++)
 		check_path(&run, argv[optind]);
+	izin_progress_end(run.prog);
 	if (izin_passthru_flush(run.p) != IZIN_OK)
 		write_error();
 	izin_passthru_free(run.p);

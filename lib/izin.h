@@ -962,6 +962,13 @@ int izin_log_merge(izin_log *lg, izin_log *other, int flags,
  * replaces a newer one.
  */
 enum { IZIN_MERGE_ENROL = 1 };
+/* Have izin_log_merge() on lg report how far it is: fn(arg, done,
+ * total) every few thousand sightings of other walked, and once at the
+ * end; total is the number other's chain heads count (-1 when not
+ * known).  fn NULL: no reports (the default). */
+void izin_log_set_progress(izin_log *lg,
+                           void (*fn)(void *arg, int64_t done, int64_t total),
+                           void *arg);
 
 /* ---- Device keys and signed checkpoints ------------------------------- */
 

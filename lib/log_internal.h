@@ -233,6 +233,9 @@ struct izin_log {
 	izin_log_signer signer;
 	int signing, cp_loaded;
 	int64_t cp_dseq, cp_time;
+	/* izin_log_set_progress(): a merge's reports, or NULL. */
+	void (*progress)(void *arg, int64_t done, int64_t total);
+	void *progress_arg;
 };
 
 /* A layout read back: its column names, and which one is "permit". */

@@ -574,7 +574,7 @@ merge_rows(izin_log *lg, izin_log *other, struct chains *ours,
 	struct rows *cur;
 	struct chain *c = NULL;
 	struct srow r;
-	int64_t *ids;
+	int64_t *ids, total = 0;
 	int rc, copying = !mf->found;
 
 	/* Their layout ids to ours, found or made once each. */
@@ -584,12 +584,18 @@ merge_rows(izin_log *lg, izin_log *other, struct chains *ours,
 		free(ids);
 		return rc;
 	}
+	/* Each device's sightings are numbered 1 to its head's dseq. */
+	for (size_t i = 0; i < w->cs.n && total >= 0; i++)
+		total = w->cs.v[i].head_dseq > 0 && total <= INT64_MAX -
+		        w->cs.v[i].head_dseq ? total + w->cs.v[i].head_dseq : -1;
 	while ((rc = other->ops->rows_next(cur, &r)) == 1) {
 		const struct layout *l;
 		size_t li;
 
 		if ((rc = walk_row(w, &r, vf)) < 0)
 			break;
+		if (lg->progress != NULL && w->count % 4096 == 0)
+			lg->progress(lg->progress_arg, w->count, total);
 		if (rc == 0)
 			copying = 0;
 		if (!copying)
@@ -629,9 +635,22 @@ merge_rows(izin_log *lg, izin_log *other, struct chains *ours,
 	}
 	other->ops->rows_close(cur);
 	free(ids);
+	if (rc >= 0 && lg->progress != NULL)
+		lg->progress(lg->progress_arg, w->count, total);
 	if (rc >= 0)
 		walk_end(w, vf);
 	return rc;
+}
+
+void
+izin_log_set_progress(izin_log *lg,
+                      void (*fn)(void *arg, int64_t done, int64_t total),
+                      void *arg)
+{
+	if (lg == NULL)
+		return;
+	lg->progress = fn;
+	lg->progress_arg = arg;
 }
 
 /* Our chain heads, with an empty chain for each device only they have,

@@ -9,6 +9,7 @@
 #define IZIN_TOOL_H
 
 #include <libintl.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "izin.h"
@@ -171,5 +172,47 @@ const char *izin_log_reason(const izin_log *lg, int err);
  * izin_log_show() does. */
 izin_log *izin_open_location(const char *what, const char *location,
                              int mode);
+
+/* ---- Progress on a terminal (tool_progress.c) -------------------------- */
+
+/* One line on stderr, redrawn in place at most 4 times a second:
+ *   qr-scan: 1,234 of 5,000 images, 210/s, 0:18 left
+ * drawn only when stderr is a terminal, quiet is 0 and the run has lasted
+ * 2 seconds (IZIN_PROGRESS_AFTER seconds when set, for tests: 0 draws at
+ * the first tick).  Messages through izin_warnx() and the rest erase it
+ * first.  Every function takes NULL and then does nothing, so a tool
+ * calls them whether a line is drawn or not. */
+typedef struct izin_progress izin_progress;
+
+/* A meter of unit (a plural noun marked N_(), e.g. N_("images")) out of
+ * total (0: not known); NULL when nothing is to be drawn. */
+izin_progress *izin_progress_start(const char *unit, uint64_t total,
+                                   int quiet);
+/* The total, once known. */
+void izin_progress_total(izin_progress *p, uint64_t total);
+/* Measure how far the run is by bytes: pos(arg) of size (a regular
+ * file's), asked only when the line is redrawn; gives time left when the
+ * total count is not known. */
+void izin_progress_bytes(izin_progress *p, uint64_t size,
+                         uint64_t (*pos)(void *arg), void *arg);
+/* done items so far: cheap enough for every item (the clock is read only
+ * every so many calls). */
+void izin_progress_tick(izin_progress *p, uint64_t done);
+/* Erase the line and free p. */
+void izin_progress_end(izin_progress *p);
+/* For tests: a meter drawing on fp whatever it is, after after_ms, with
+ * clock(arg) as the time in milliseconds (NULL: the monotonic clock). */
+izin_progress *izin_progress_new(FILE *fp, const char *unit, uint64_t total,
+                                 uint64_t after_ms,
+                                 uint64_t (*clock)(void *arg), void *arg);
+/* The line's text into buf (of size bytes; its length returned): done of
+ * total (0: not known) units ms milliseconds into the run, frac the part
+ * of the run done when measured otherwise (-1: not). */
+size_t izin_progress_format(char *buf, size_t size, const char *prog,
+                            const char *unit, uint64_t done, uint64_t total,
+                            double frac, uint64_t ms);
+/* Called by the messages before (0) and after (1) each is printed:
+ * the progress line's eraser, set by the first meter. */
+extern void (*izin_diag_hook)(int after);
 
 #endif

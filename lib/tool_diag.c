@@ -16,6 +16,8 @@
 
 static const char *progname = "izin";
 
+void (*izin_diag_hook)(int after);
+
 /* gettext(""), unlike any other string, gives the catalogue's header. */
 static const char *
 tr(const char *s)
@@ -47,11 +49,15 @@ vmsg(int with_errno, const char *fmt, va_list ap)
 {
 	int e = errno;
 
+	if (izin_diag_hook != NULL)
+		izin_diag_hook(0);
 	fprintf(stderr, "%s: ", progname);
 	vfprintf(stderr, tr(fmt), ap);
 	if (with_errno)
 		fprintf(stderr, ": %s", strerror(e));
 	fputc('\n', stderr);
+	if (izin_diag_hook != NULL)
+		izin_diag_hook(1);
 }
 
 void
