@@ -92,7 +92,8 @@ cp out.txt trail.svg
 expect 0 "the SVG is well-formed XML" xmllint --noout trail.svg
 has trail.svg '^<svg xmlns="http://www.w3.org/2000/svg"' "an SVG document"
 has trail.svg "<title>Trail of $P1</title>" "titled with the permit"
-check "one polyline of three points" [ "$(grep -c '<polyline' trail.svg)" -eq 1 ] && [ "$(sed -n 's/.*<polyline.*points="\([^"]*\)".*/\1/p' trail.svg | wc -w)" -eq 3 ]
+pts=$(sed -n 's/.*<polyline.*points="\([^"]*\)".*/\1/p' trail.svg | wc -w)
+check "one polyline of three points" [ "$(count '<polyline' trail.svg)" -eq 1 -a "$pts" -eq 3 ]
 check "a dot per located sighting" [ "$(count '<circle ' trail.svg)" -eq 3 ]
 has trail.svg ">Pos &lt;Monas&gt; &amp; &quot;A&quot; 2026-03-01</text>" "labelled with place and date, escaped"
 has trail.svg ">Surabaya 2026-03-02</text>" "the date as written at the place"
