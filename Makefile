@@ -24,6 +24,9 @@ DEB_PKGS = gcc make pkg-config $(foreach p,$(PKGS),$(word 2,$(subst :, ,$(p)))) 
            zbar-tools qrencode sqlite3 mandoc imagemagick clang \
            libclang-rt-14-dev clang-tools cppcheck valgrind \
            postgresql postgresql-common postgresql-client gettext locales
+# The maps' outside checkers: GDAL's ogrinfo reads the GeoJSON and KML,
+# xmllint the SVG (tests/cli_map.sh).
+DEB_PKGS += gdal-bin libxml2-utils
 # Debian packages only make bench needs: the connection pooler the centre
 # section measures against a direct connection.
 BENCH_PKGS = pgbouncer

@@ -50,6 +50,9 @@ enum {
 	OPT_DEVICE_KEY, OPT_CHECKPOINTS, OPT_CHECKPOINT, OPT_ENROL,
 	OPT_ENROL_NEW
 };
+/* A map of a trail or of last sightings (lib/map.c). */
+enum { OPT_GEOJSON = 512, OPT_KML, OPT_SVG };
+static const char *const map_opt[] = { "", "--geojson", "--kml", "--svg" };
 
 static const char *const synopsis = N_(
 	"usage: report-log -d location --reporter id --reporter-kind kind\n"
@@ -60,6 +63,9 @@ static const char *const synopsis = N_(
 	"                  [--until time] [--json | --csv]\n"
 	"       report-log -d location --last-seen [--permit permit]\n"
 	"                  [--since time] [--until time] [--json | --csv]\n"
+	"       report-log -d location --trail permit | --last-seen\n"
+	"                  [--permit permit] [--since time] [--until time]\n"
+	"                  --geojson | --kml | --svg\n"
 	"       report-log -d location --export [--after seq] [--since time]\n"
 	"                  [--until time] [--json | --csv]\n"
 	"       report-log -d location --verify [--checkpoint file]\n"
@@ -107,6 +113,9 @@ static const char *const help_text = N_("\n"
 	"      --enrol file           know the devices of these device lines\n"
 	"      --json                 records as JSON Lines\n"
 	"      --csv                  records as CSV for a spreadsheet\n"
+	"      --geojson              the trail or last sightings as GeoJSON\n"
+	"      --kml                  the same as KML, for Google Earth\n"
+	"      --svg                  the same drawn as an SVG picture\n"
 	"  -q, --quiet                no progress line on a terminal (an\n"
 	"                             append or a merge)\n"
 	"  -h, --help                 show this help\n"
@@ -121,6 +130,7 @@ struct opts {
 	izin_sighting s;
 	char lat[32], lon[32];
 	int mode, json, csv, after_given, enrol_new, quiet;
+	int map;                /* IZIN_MAP_GEOJSON, _KML, _SVG, or 0 */
 	long after;
 	int64_t since, until;
 };
@@ -530,6 +540,66 @@ on_record(void *arg, const izin_record *r)
 	return 0;
 }
 
+/* The trail or the last sightings as a map (--geojson, --kml, --svg). */
+struct mapout {
+	izin_map *m;
+	int bad;
+};
+
+static int
+on_map(void *arg, const izin_record *r)
+{
+	struct mapout *mo = arg;
+	const char *seq = izin_record_get(r, "seq", NULL);
+	int err = izin_map_put(mo->m, r);
+
+	if (err == IZIN_EIO)
+		izin_errx(2, "stdout: %s", strerror(errno));
+	if (err < 0)
+		izin_warnx("seq %s: cannot be mapped: %s", seq ? seq : "?",
+		           _(izin_strerror(err)));
+	else if (err == 1)
+		izin_warnx("seq %s: lat and lon are not decimal degrees: "
+		           "mapped without a position", seq ? seq : "?");
+	mo->bad |= err != 0;
+	return 0;
+}
+
+static int
+map_query(const struct opts *o)
+{
+	const char *p = o->mode == M_TRAIL ? o->trail : o->permit;
+	struct mapout mo = { NULL, 0 };
+	char title[256];
+	izin_log_query q;
+	izin_log *lg;
+	int err;
+
+	if (p && strlen(p) > IZIN_PERMIT_MAX)
+		izin_errx(2, "'%s' is not a permit number", p);
+	if (o->mode == M_TRAIL)
+		snprintf(title, sizeof title, _("Trail of %s"), p);
+	else if (p)
+		snprintf(title, sizeof title, _("Last seen: %s"), p);
+	else
+		snprintf(title, sizeof title, "%s", _("Last seen"));
+	if ((mo.m = izin_map_new(stdout, o->map, o->mode == M_TRAIL ?
+	                         IZIN_MAP_TRAIL : 0, title)) == NULL)
+		izin_errx(2, "'%s' is not a permit number", p ? p : "");
+	lg = open_log(o->db, o->dbshow, IZIN_LOG_READ);
+	q = (izin_log_query){ o->mode == M_TRAIL ? IZIN_LOG_TRAIL :
+	                      IZIN_LOG_LAST_SEEN, p, o->since, o->until, 0,
+	                      NULL, on_map, &mo };
+	if ((err = izin_log_run(lg, &q)) != IZIN_OK)
+		izin_errx(2, "%s: %s", o->dbshow, izin_log_reason(lg, err));
+	if ((err = izin_map_end(mo.m)) != IZIN_OK)
+		izin_errx(2, "stdout: %s", err == IZIN_EIO ? strerror(errno) :
+		          _(izin_strerror(err)));
+	izin_log_close(lg);
+	izin_map_free(mo.m);
+	return mo.bad;
+}
+
 static int
 query(const struct opts *o)
 {
@@ -542,6 +612,8 @@ query(const struct opts *o)
 	izin_log *lg;
 	int err;
 
+	if (o->map)
+		return map_query(o);
 	if ((out.w = izin_writer_new(stdout, out.format)) == NULL)
 		izin_errx(2, "out of memory");
 	lg = open_log(o->db, o->dbshow, IZIN_LOG_READ);
@@ -826,6 +898,9 @@ main(int argc, char *argv[])
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "csv", no_argument, NULL, OPT_CSV },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "geojson", no_argument, NULL, OPT_GEOJSON },
+		{ "kml", no_argument, NULL, OPT_KML },
+		{ "svg", no_argument, NULL, OPT_SVG },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -875,6 +950,13 @@ main(int argc, char *argv[])
 		case OPT_JSON: o.json = 1; break;
 		case OPT_CSV: o.csv = 1; break;
 		case 'q': o.quiet = 1; break;
+		case OPT_GEOJSON: case OPT_KML: case OPT_SVG:
+			if (o.map && o.map != c - OPT_GEOJSON + 1)
+				izin_errx(2, "%s and %s contradict",
+				          map_opt[o.map],
+				          map_opt[c - OPT_GEOJSON + 1]);
+			o.map = c - OPT_GEOJSON + 1;
+			break;
 		case 'h': izin_help(synopsis, help_text);
 		case 'V': izin_version();
 		default: izin_usage(synopsis);
@@ -921,6 +1003,12 @@ main(int argc, char *argv[])
 	if ((o.json || o.csv) && o.mode >= M_VERIFY)
 		izin_errx(2, "--%s has no records to format with %s",
 		          o.json ? "json" : "csv", mode_opt[o.mode]);
+	if (o.map && (o.json || o.csv))
+		izin_errx(2, "%s and %s contradict", o.json ? "--json" : "--csv",
+		          map_opt[o.map]);
+	if (o.map && o.mode != M_TRAIL && o.mode != M_LAST_SEEN)
+		izin_errx(2, "%s goes with --trail or --last-seen",
+		          map_opt[o.map]);
 	if (o.since_s)
 		o.since = bound_arg("--since", o.since_s, 0);
 	if (o.until_s)

@@ -532,6 +532,45 @@ int izin_writer_columns(izin_writer *w, const char *const *keys, size_t n);
  * fails. */
 int izin_writer_put(izin_writer *w, const izin_record *r);
 
+/* ---- Maps ------------------------------------------------------------- */
+
+/* Sightings (records as izin_log_run() gives them) as a map: GeoJSON
+ * (RFC 7946), one FeatureCollection; KML 2.2, one Document; or an SVG
+ * picture that needs nothing else (no fonts, scripts or images).  Each
+ * sighting is a point at its lon and lat, carrying its permit, time,
+ * reporter, reporter_kind, place, status, device and seq (those it has):
+ * a GeoJSON Feature or a KML Placemark, a sighting without a position
+ * too (GeoJSON "geometry": null, a Placemark without a Point).  With
+ * IZIN_MAP_TRAIL the points are a trail, joined in the order put (time
+ * order): a LineString after the points when two or more have a
+ * position, a line in the picture.  Coordinates are written as their
+ * stored decimal text, leading zeros dropped.  The picture projects the
+ * points equirectangularly, x scaled by the cosine of their mean
+ * latitude, fitted to their bounding box; each is a dot labelled with
+ * its place and date (and permit, unless a trail), under a title; one
+ * point, or all at one spot, is drawn in the middle.  GeoJSON and KML go
+ * out one feature at a time; a picture is drawn at the end. */
+enum { IZIN_MAP_GEOJSON = 1, IZIN_MAP_KML = 2, IZIN_MAP_SVG = 3 };
+enum { IZIN_MAP_TRAIL = 1 };
+
+typedef struct izin_map izin_map;
+/* A map of format written to fp (not closed), with flags 0 or
+ * IZIN_MAP_TRAIL; title (copied, may be NULL) names the KML Document and
+ * the picture.  NULL for a bad argument, a title that is not UTF-8 text
+ * XML can hold, or no memory. */
+izin_map *izin_map_new(FILE *fp, int format, int flags, const char *title);
+void izin_map_free(izin_map *m);
+/* Put one sighting on the map.  0; 1 when its lat and lon are not
+ * decimal degrees as izin_sighting_check() takes them: then it goes on
+ * without a position.  Nothing is written of it on IZIN_EUTF8 (a value
+ * not UTF-8), IZIN_ECTRL (KML and SVG: a character XML cannot hold),
+ * IZIN_ENOMEM; IZIN_EIO when writing fails; IZIN_EINVAL after
+ * izin_map_end(). */
+int izin_map_put(izin_map *m, const izin_record *r);
+/* Write the end of the map (the trail's line, the picture) and flush
+ * fp; an empty map is a whole document too.  IZIN_EIO, IZIN_ENOMEM. */
+int izin_map_end(izin_map *m);
+
 /* ---- Record pass-through --------------------------------------------- */
 
 /*
