@@ -70,12 +70,14 @@ printable(char *out, const uint8_t *s, size_t len)
 		k = izin_utf8_char(s + i, len - i, &cp);
 		if (k > 0 && izin_utf8_check((const char *)s + i, k) != IZIN_OK)
 			k = 0;
+		if (k == 0 || s[i] == '\\')
+			k = 0;
 		if (o + (k ? k : 4) + 3 > IZIN_PART_VALUE_MAX) {
 			memcpy(out + o, "...", 3);
 			o += 3;
 			break;
 		}
-		if (k == 0 || s[i] == '\\') {
+		if (k == 0) {
 			snprintf(out + o, 5, "\\x%02x", s[i]);
 			o += 4;
 			k = 1;
@@ -288,6 +290,8 @@ read_text(struct reader *r, int field, size_t max)
 		return -1;
 	}
 	n = d->bytes[r->pos];
+	if (n > max)
+		byte_fault(r, IZIN_ELENGTH, field, at);
 	if (r->end - r->pos - 1 < n) {
 		byte_fault(r, IZIN_ETRUNC, field, r->end);
 		d->stopped = 1;
@@ -296,9 +300,7 @@ read_text(struct reader *r, int field, size_t max)
 	if ((pt = take(r, izin_field_name(field), field, 1 + n)) == NULL)
 		return -1;
 	printable(pt->value, d->bytes + at + 1, n);
-	if (n > max)
-		byte_fault(r, IZIN_ELENGTH, field, at);
-	else
+	if (n <= max)
 		set_field(r, field, (const char *)d->bytes + at + 1, n, at);
 	return 0;
 }
