@@ -69,9 +69,10 @@ static const char *const synopsis = N_(
 	"usage: qr-scan -T trust [--root root.pub] [--trust-state dir]\n"
 	"               [-R revoked] [--allow-stale] [--on date]\n"
 	"               [--register location] [--json | --csv] [-j jobs]\n"
-	"               file ...\n"
+	"               [--text] file ...\n"
 	"       qr-scan --raw [-j jobs] file ...\n"
-	"       qr-scan --inspect -T trust [-R revoked] [--text] file ...\n");
+	"       qr-scan --inspect -T trust [--root root.pub] [-R revoked]\n"
+	"               [--on date] [--text] file ...\n");
 
 static const char *const help_text = N_("\n"
 	"Find the QR codes in images (PNG, JPEG, PNM; - is standard input),\n"
