@@ -29,6 +29,8 @@ enum {
 	OPT_ROOT = 256, OPT_STATE, OPT_ALLOW_STALE, OPT_ON, OPT_JSON, OPT_CSV,
 	OPT_RAW, OPT_REGISTER
 };
+/* --inspect and --text (kept apart from the list above). */
+enum { OPT_INSPECT = 320, OPT_TEXT };
 
 struct result {
 	int status;
@@ -37,6 +39,7 @@ struct result {
 	uint8_t kid[IZIN_KID_LEN];
 	char *text;                       /* the code's text (owned) */
 	size_t len;
+	unsigned long line;               /* --text: its line number */
 	char detail[160];
 };
 
@@ -60,14 +63,18 @@ struct ctx {
 	char show[IZIN_SHOW_MAX];         /* its location for messages */
 	izin_progress *prog;              /* files done, on a terminal */
 	uint64_t ndone;
+	int inspect;                      /* --inspect: dissections */
+	int textin;                       /* --text: files of payload texts */
 };
 
 static const char *const synopsis = N_(
 	"usage: qr-scan -T trust [--root root.pub] [--trust-state dir]\n"
 	"               [-R revoked] [--allow-stale] [--on date]\n"
 	"               [--register location] [--json | --csv] [-j jobs]\n"
-	"               [-q] file ...\n"
-	"       qr-scan --raw [-j jobs] [-q] file ...\n");
+	"               [-q] [--text] file ...\n"
+	"       qr-scan --raw [-j jobs] [-q] file ...\n"
+	"       qr-scan --inspect -T trust [--root root.pub] [-R revoked]\n"
+	"               [--on date] [--text] file ...\n");
 
 static const char *const help_text = N_("\n"
 	"Find the QR codes in images (PNG, JPEG, PNM; - is standard input),\n"
@@ -87,6 +94,10 @@ static const char *const help_text = N_("\n"
 	"      --json             records as JSON Lines\n"
 	"      --csv              records as CSV for a spreadsheet\n"
 	"      --raw              print each code's text alone, unverified\n"
+	"      --inspect          take each code apart: every part with its\n"
+	"                         offsets and bytes, each key tried, status\n"
+	"      --text             the files hold payload texts, one a line,\n"
+	"                         instead of images\n"
 	"  -j, --jobs n           files decoded at once (default: all cores)\n"
 	"  -q, --quiet            no progress line on a terminal\n"
 	"  -h, --help             show this help\n"
@@ -164,6 +175,61 @@ judge(const struct ctx *c, struct result *r)
 	}
 }
 
+/* --text: each non-empty line of the file is a code's text. */
+static void
+process_text(const struct ctx *c, struct item *it)
+{
+	const char *buf = (const char *)c->stdin_data;
+	char *own = NULL;
+	size_t len = c->stdin_len, pos = 0;
+	unsigned long line = 0;
+	struct result *r;
+	int err = IZIN_OK;
+
+	if (strcmp(it->path, "-") != 0) {
+		FILE *fp = fopen(it->path, "rb");
+		if (fp == NULL)
+			err = IZIN_EIO;
+		else {
+			err = izin_read_stream(fp, STDIN_MAX, &own, &len);
+			fclose(fp);
+		}
+		buf = own;
+	}
+	if (err) {
+		r = add_result(it);
+		r->status = S_UNREADABLE;
+		snprintf(r->detail, sizeof r->detail, "%s", err == IZIN_EIO ?
+		         strerror(errno) : _(izin_strerror(err)));
+		return;
+	}
+	while (pos < len) {
+		const char *s = buf + pos, *nl = memchr(s, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - s) : len - pos;
+
+		line++;
+		pos += n + (nl != NULL);
+		if (n > 0 && s[n - 1] == '\r')
+			n--;
+		if (n == 0)
+			continue;
+		r = add_result(it);
+		if ((r->text = malloc(n + 1)) == NULL)
+			izin_errx(2, "out of memory");
+		memcpy(r->text, s, n);
+		r->text[n] = '\0';
+		r->len = n;
+		r->line = line;
+		if (!c->raw)
+			judge(c, r);
+	}
+	if (it->n == 0) {
+		r = add_result(it);
+		r->status = S_NO_CODE;
+	}
+	free(own);
+}
+
 static void
 process(const struct ctx *c, struct item *it)
 {
@@ -172,6 +238,10 @@ process(const struct ctx *c, struct item *it)
 	struct result *r;
 	int err;
 
+	if (c->textin) {
+		process_text(c, it);
+		return;
+	}
 	if (strcmp(it->path, "-") == 0)
 		err = izin_image_load(c->stdin_data, c->stdin_len, &img);
 	else
@@ -287,6 +357,178 @@ emit(const struct item *it, izin_writer *w, izin_record *rec, int raw)
 	return flagged;
 }
 
+/* Bytes for a person: printable UTF-8 as it is, other bytes \xNN. */
+static void
+put_escaped(const char *s, size_t len)
+{
+	uint32_t cp;
+	size_t k;
+
+	for (size_t i = 0; i < len; i += k) {
+		const unsigned char *u = (const unsigned char *)s + i;
+		k = izin_utf8_char(u, len - i, &cp);
+		if (k == 0 || cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ||
+		    *u == '\\') {
+			printf("\\x%02x", *u);
+			k = 1;
+		} else {
+			fwrite(u, 1, k, stdout);
+		}
+	}
+}
+
+static void
+put_hex(const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		printf("%s%02x%s", i % 16 == 0 ? "                      " : " ",
+		       b[i], i % 16 == 15 || i + 1 == n ? "\n" : "");
+}
+
+/* What a key said of the seal, for people. */
+static const char *
+verdict_text(int v)
+{
+	switch (v) {
+	case IZIN_OK:
+		return N_("signature good; the key may seal this permit");
+	case IZIN_EBADSIG: return N_("signature bad");
+	case IZIN_EROLE:
+		return N_("signature good, but a root key may not seal a "
+		          "permit");
+	case IZIN_EWITHDRAWN:
+		return N_("signature good, but the key was withdrawn on or "
+		          "before the issue date");
+	case IZIN_EKEYWINDOW:
+		return N_("signature good, but the key is not valid on the "
+		          "issue date");
+	}
+	return N_("signature good, but the permit's office is not the "
+	          "key's");
+}
+
+static void
+inspect_seal(const struct ctx *c, const izin_dissection *d)
+{
+	izin_keytry tries[16];
+	char kid[IZIN_KID_HEXLEN + 1], a[IZIN_DATE_LEN + 1];
+	char b[IZIN_DATE_LEN + 1];
+	int n;
+
+	if (!d->has_kid || d->err != IZIN_OK) {
+		printf("  %s\n", _("seal not checked: the payload does not "
+		                   "decode"));
+		return;
+	}
+	izin_kid_format(d->kid, kid);
+	izin_date_format(d->p.issued, a);
+	n = izin_payload_try_keys(c->trust, d, tries, 16);
+	printf(_("  seal: key id %s, issued %s, office %s\n"), kid, a,
+	       d->p.office);
+	if (n == 0)
+		printf("    %s\n", _("no key with that id in the trust store"));
+	for (int i = 0; i < n && i < 16; i++) {
+		const izin_pubkey *k = tries[i].key;
+		izin_date_format(k->valid_from, a);
+		izin_date_format(k->valid_until, b);
+		printf("    %s %s %s..%s%s: %s\n", kid, k->office, a, b,
+		       k->withdrawn ? _(" (withdrawn)") : "",
+		       _(verdict_text(tries[i].verdict)));
+	}
+	if (c->revoked && izin_revoked_count(c->revoked) > 0) {
+		const char *note = izin_revoked_find(c->revoked, d->p.permit);
+		if (note)
+			printf(_("  revocation lists: %s listed: %s\n"),
+			       d->p.permit, note);
+		else
+			printf(_("  revocation lists: %s not listed\n"),
+			       d->p.permit);
+	}
+}
+
+/* One code taken apart: its text, its parts, the seal, the status. */
+static void
+inspect_one(const struct ctx *c, const struct item *it, size_t i,
+            const struct result *r)
+{
+	izin_dissection *d = malloc(sizeof *d);
+
+	if (d == NULL)
+		izin_errx(2, "out of memory");
+	if (c->textin)
+		printf(_("%s:%lu: %zu characters\n"), it->path, r->line,
+		       r->len);
+	else
+		printf(_("%s: code %zu: %zu characters\n"), it->path, i + 1,
+		       r->len);
+	for (size_t k = 0; k < r->len; k += 64) {
+		printf("  %6zu  ", k);
+		put_escaped(r->text + k, r->len - k < 64 ? r->len - k : 64);
+		putchar('\n');
+	}
+	izin_payload_dissect(r->text, r->len, d);
+	if (d->n > 0)
+		printf("  %s\n", _("offset length text    part        value"));
+	for (size_t k = 0; k < d->n; k++) {
+		const izin_part *pt = &d->part[k];
+		char off[24], txt[48];
+		if (pt->off < 0)
+			snprintf(off, sizeof off, "-");
+		else
+			snprintf(off, sizeof off, "%ld", pt->off);
+		snprintf(txt, sizeof txt, "%zu-%zu", pt->toff,
+		         pt->toff + pt->tlen - (pt->tlen > 0));
+		printf("  %6s %6zu %-7s %-11s %s\n", off, pt->len, txt,
+		       pt->name, pt->value);
+		if (pt->off >= 0)
+			put_hex(d->bytes + pt->off, pt->len);
+	}
+	if (d->err != IZIN_OK) {
+		const char *f = izin_field_name(d->field);
+		if (d->off >= 0)
+			printf(_("  fault at byte %ld (text offset %zu): "),
+			       d->off, d->toff);
+		else if (d->err == IZIN_EFOREIGN || d->err == IZIN_EBASE45 ||
+		         d->err == IZIN_ETRAILING)
+			printf(_("  fault at text offset %zu: "), d->toff);
+		else
+			printf("  %s ", _("fault:"));
+		printf("%s%s%s%s\n", f ? f : "", f ? ": " : "",
+		       _(izin_strerror(d->err)),
+		       d->stopped ? _(" (read no further)") : "");
+	}
+	if (d->err != IZIN_EFOREIGN)
+		inspect_seal(c, d);
+	printf("  %s %s\n", _("status:"), status_names[r->status]);
+	if (r->detail[0])
+		printf("  %s %s\n", _("detail:"), r->detail);
+	putchar('\n');
+	free(d);
+}
+
+/* --inspect: each of a file's codes taken apart; 1 when any is not
+ * VALID, as the records would say. */
+static int
+inspect_emit(const struct ctx *c, const struct item *it)
+{
+	int flagged = 0;
+
+	for (size_t i = 0; i < it->n; i++) {
+		const struct result *r = &it->r[i];
+		flagged |= r->status != S_VALID;
+		if (r->status == S_UNREADABLE) {
+			izin_warnx("%s: %s", it->path, r->detail);
+			continue;
+		}
+		if (r->text == NULL) {
+			printf("%s: %s\n\n", it->path, status_names[r->status]);
+			continue;
+		}
+		inspect_one(c, it, i, r);
+	}
+	return flagged;
+}
+
 static void
 work(void *job, void *arg)
 {
@@ -324,7 +566,10 @@ done(void *job, int worked, void *arg)
 	for (size_t k = 0; c->lg != NULL && k < it->n; k++)
 		if (it->r[k].status == S_VALID)
 			check_register(c, &it->r[k]);
-	c->flagged |= emit(it, c->w, c->rec, c->raw);
+	if (c->inspect)
+		c->flagged |= inspect_emit(c, it);
+	else
+		c->flagged |= emit(it, c->w, c->rec, c->raw);
 	for (size_t k = 0; k < it->n; k++)
 		free(it->r[k].text);
 	free(it->r);
@@ -460,6 +705,8 @@ main(int argc, char *argv[])
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "csv", no_argument, NULL, OPT_CSV },
 		{ "raw", no_argument, NULL, OPT_RAW },
+		{ "inspect", no_argument, NULL, OPT_INSPECT },
+		{ "text", no_argument, NULL, OPT_TEXT },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -509,6 +756,8 @@ main(int argc, char *argv[])
 		case OPT_JSON: json = 1; break;
 		case OPT_CSV: csv = 1; break;
 		case OPT_RAW: c.raw = 1; break;
+		case OPT_INSPECT: c.inspect = 1; break;
+		case OPT_TEXT: c.textin = 1; break;
 		case 'j':
 			jobs = (int)izin_num_arg("-j", optarg, 1, 64);
 			break;
@@ -529,6 +778,9 @@ main(int argc, char *argv[])
 	              reg))
 		izin_errx(2, "--raw prints codes unverified: no -T, -R, "
 		          "--register, --json or --csv");
+	if (c.inspect && (c.raw || json || csv))
+		izin_errx(2, "--inspect prints its own form: no --raw, --json "
+		          "or --csv");
 	if (statedir && rootpath == NULL)
 		izin_errx(2, "--trust-state keeps signed trust lists: give "
 		          "--root");
@@ -575,7 +827,8 @@ main(int argc, char *argv[])
 			izin_errx(2, "out of memory");
 		/* Fixed columns: a first file with no code must not decide
 		 * the header for the permits that follow. */
-		if (!json && izin_writer_columns(w, cols, ncols) != IZIN_OK)
+		if (!json && !c.inspect &&
+		    izin_writer_columns(w, cols, ncols) != IZIN_OK)
 			izin_errx(2, "stdout: cannot write");
 	}
 	c.trust = trust;

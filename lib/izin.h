@@ -340,6 +340,61 @@ const izin_pubkey *izin_trust_find(const izin_trust *t,
 int izin_open(const izin_trust *t, const char *text, size_t len,
               izin_permit *p, uint8_t kid[IZIN_KID_LEN], int *field);
 
+/* ---- Inspecting a payload (inspect.c) --------------------------------- */
+
+/* One part of a dissected payload.  off and len place its bytes in the
+ * Base45-decoded sealed bytes (off is -1 for the prefix, which is text);
+ * toff and tlen place the text characters that carry them.  Parts packed
+ * into shared bytes (kind and sex, the code fields) overlap. */
+#define IZIN_PART_VALUE_MAX 520     /* 4 per byte of the longest field */
+typedef struct izin_part {
+	const char *name;   /* "prefix", "version", "kid", a field name,
+	                     * "count", "trailing", "signature" */
+	long off;
+	size_t len;
+	size_t toff, tlen;
+	char value[IZIN_PART_VALUE_MAX + 1];  /* printable: a byte that is not
+	                     * printable UTF-8 is written \xNN */
+} izin_part;
+
+#define IZIN_PARTS_MAX 24
+/* A payload taken apart as far as it reads.  err is IZIN_OK when the text
+ * decodes as izin_open() would decode it (the seal not yet checked);
+ * otherwise the first fault: its error, the field it is about (or
+ * IZIN_F_NONE), where it is (toff in the text; off in the bytes, -1 for
+ * a fault in the text), and stopped is 1 when nothing past it could be
+ * read. */
+typedef struct izin_dissection {
+	izin_part part[IZIN_PARTS_MAX];
+	size_t n;
+	uint8_t bytes[IZIN_SEALED_MAX + 2];   /* the decoded sealed bytes */
+	size_t nbytes, bodylen;               /* bodylen 0: no signature */
+	int err, field, stopped;
+	long off;
+	size_t toff;
+	int has_kid;
+	uint8_t kid[IZIN_KID_LEN];
+	izin_permit p;      /* the fields read, when err is IZIN_OK */
+} izin_dissection;
+
+/* Dissect the text a code gave (len bytes, any bytes).  Never fails: a
+ * damaged text gives the parts read before the fault and the fault. */
+void izin_payload_dissect(const char *text, size_t len, izin_dissection *d);
+
+/* What one trusted key with the payload's key id says of the seal:
+ * IZIN_OK, IZIN_EBADSIG, IZIN_EROLE, IZIN_EWITHDRAWN, IZIN_EKEYWINDOW
+ * (the issue date is outside its window) or IZIN_EOFFICE. */
+typedef struct izin_keytry {
+	const izin_pubkey *key;   /* in the trust store */
+	int verdict;
+} izin_keytry;
+/* Try each key of t with d's key id on a dissection whose err is IZIN_OK,
+ * in the order izin_open() tries them; at most max into tries.  Returns
+ * how many keys have the id (0: IZIN_EUNKNOWNKEY), or IZIN_EINVAL for a
+ * dissection that did not decode. */
+int izin_payload_try_keys(const izin_trust *t, const izin_dissection *d,
+                          izin_keytry *tries, size_t max);
+
 /* ---- Signed lists ----------------------------------------------------- */
 
 /* A signed list is text lines followed by one line
