@@ -1750,6 +1750,9 @@ image_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("file");
+	/* It reads a 256 MiB file whole: seconds under the sanitizers on a
+	 * loaded machine, over Check's default 4. */
+	tcase_set_timeout(tc, 60);
 	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
 	tcase_add_test(tc, test_read_file);
 	tcase_add_test(tc, test_read_not_file);
