@@ -16,6 +16,7 @@
  *   log_append.c --> log.c, log_checkpoint.c, log_hash.c, log_record.c,
  *                    log_time.c; ops
  *   log_query.c  --> log_record.c; ops
+ *   log_clones.c --> log_record.c; ops
  *   log_register.c --> log.c; ops
  *   log_verify.c --> log.c, log_hash.c, log_record.c, log_time.c; ops
  *   log_checkpoint.c --> log.c, log_verify.c; ops

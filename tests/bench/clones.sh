@@ -6,7 +6,7 @@
 # provides the helpers; log_scans comes from log.sh).
 N_CL=${N_CL:-1000000}
 # Holders, each seen once per place: N_CL / P_CL places, a day apart.
-P_CL=${P_CL:-50000}
+P_CL=${P_CL:-100000}
 # Copied cards: the first K_CL holders seen again 20 minutes after their
 # first sighting, at a post 900 km away.
 K_CL=${K_CL:-100}
