@@ -132,7 +132,7 @@ header(struct walk *wk)
 	for (size_t i = 0; i < ls->n; i++)
 		for (size_t j = 0; j < ls->v[i].n; j++) {
 			size_t k;
-			for (k = 4; k < n; k++)
+			for (k = 0; k < n; k++)
 				if (strcmp(keys[k], ls->v[i].names[j]) == 0)
 					break;
 			if (k == n)
@@ -151,7 +151,16 @@ set(izin_record *r, const char *key, const char *v)
 	return izin_record_set(r, key, v, strlen(v));
 }
 
-/* One sighting of pair number, as a record handed to the callback. */
+static int
+pair_col(const char *name)
+{
+	for (size_t i = 0; i < 4; i++)
+		if (strcmp(name, izin_clone_cols[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* One sighting of a pair, as a record handed to the callback. */
 static int
 emit(struct walk *wk, const struct seen *s, const char *reason, double km,
      double kmh)
@@ -184,8 +193,10 @@ emit(struct walk *wk, const struct seen *s, const char *reason, double km,
 		num[0] = '\0';
 	if ((rc = set(wk->r, "kmh", num)) < 0)
 		return rc;
+	/* A stored column named as a pair column gives way to it. */
 	for (size_t i = 0; i < l->n; i++)
-		if ((rc = izin_record_set(wk->r, l->names[i], wk->c.c[i].v,
+		if (!pair_col(l->names[i]) &&
+		    (rc = izin_record_set(wk->r, l->names[i], wk->c.c[i].v,
 		                          wk->c.c[i].len)) < 0)
 			return rc;
 	snprintf(num, sizeof(num), "%lld", (long long)s->seq);
