@@ -269,10 +269,11 @@ static const char *const cursors[] = {
  * (permit, epoch, seq) in the server, which spills to disk past work_mem
  * and hands the cursor rows as the merge of its runs goes (the client
  * holds one batch).  A b-tree on (permit, epoch) would let the walk skip
- * the sort, but it costs every merge about 0.9 s per 400,000 rows
+ * the sort, but it costs every merge about 0.7 s per 400,000 rows
  * (izin-centre(7)), every night, to save a sort of the nightly run's one
- * day (tests/bench/clones.sh gives both for 1,000,000 sightings).  One
- * permit's are found by the hash index and sorted in no time.
+ * day; and on 1,000,000 sightings its index scan took 25 s against the
+ * sort plan's 13 s (tests/bench/clones.sh): a heap page for nearly every
+ * row.  One permit's are found by the hash index and sorted in no time.
  */
 static const char *const clones_cursor[2] = {
 	"SELECT " ROW_COLS " FROM izin.sighting"

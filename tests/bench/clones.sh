@@ -85,7 +85,7 @@ bench_clones() {
 	tp=$(time_runs sh -c "report-log -d '$pc' --clones > /dev/null; [ \$? -eq 1 ]")
 	mp=$(clones_rss report-log -d "$pc" --clones)
 	tn=$(time_runs sh -c "report-log -d '$pc' --clones --since 2026-03-01 --until 2026-03-01 > /dev/null; [ \$? -eq 1 ]")
-	plan=$("$_pg_bin/psql" -X -At -d cl -c "EXPLAIN SELECT * FROM izin.sighting WHERE permit > '' AND epoch BETWEEN 0 AND 9999999999 AND lat <> '' AND lon <> '' ORDER BY permit, epoch, seq" | grep -o 'Sort\|Merge Append\|Index Scan[a-z_ ]*\|Seq Scan' | sort -u | tr '\n' ',')
+	plan=$("$_pg_bin/psql" -X -At -d cl -c "EXPLAIN SELECT * FROM izin.sighting WHERE permit > '' AND epoch BETWEEN 0 AND 9999999999 AND lat <> '' AND lon <> '' ORDER BY permit, epoch, seq" | grep -o 'Sort\|Merge Append\|Index Scan[a-z0-9_ ]*\|Seq Scan' | sort -u | tr '\n' ',')
 	echo "  PostgreSQL: $found pairs found ($ok); whole command $(secs2 "$tp") s, peak RSS $mp MB (client); one day: $(secs2 "$tn") s; plan: $plan"
 	echo "  merge of the $n sightings into the centre: $tm s"
 
@@ -93,7 +93,7 @@ bench_clones() {
 	# the query and what it costs the merge.
 	"$_pg_bin/psql" -X -q -d cl -c "CREATE INDEX sighting_permit_epoch ON izin.sighting(permit, epoch, seq)" -c "ANALYZE izin.sighting"
 	ti=$(time_runs sh -c "report-log -d '$pc' --clones > /dev/null; [ \$? -eq 1 ]")
-	plan=$("$_pg_bin/psql" -X -At -d cl -c "EXPLAIN SELECT * FROM izin.sighting WHERE permit > '' AND epoch BETWEEN 0 AND 9999999999 AND lat <> '' AND lon <> '' ORDER BY permit, epoch, seq" | grep -o 'Sort\|Merge Append\|Index Scan[a-z_ ]*\|Seq Scan' | sort -u | tr '\n' ',')
+	plan=$("$_pg_bin/psql" -X -At -d cl -c "EXPLAIN SELECT * FROM izin.sighting WHERE permit > '' AND epoch BETWEEN 0 AND 9999999999 AND lat <> '' AND lon <> '' ORDER BY permit, epoch, seq" | grep -o 'Sort\|Merge Append\|Index Scan[a-z0-9_ ]*\|Seq Scan' | sort -u | tr '\n' ',')
 	"$_pg_bin/createdb" cl2
 	report-log -d "host=$PGHOST port=$PGPORT dbname=cl2" --enrol /dev/null > /dev/null 2>&1
 	"$_pg_bin/psql" -X -q -d cl2 -c "CREATE INDEX sighting_permit_epoch ON izin.sighting(permit, epoch, seq)"
