@@ -36,11 +36,13 @@
 
 enum {
 	M_APPEND, M_TRAIL, M_LAST_SEEN, M_EXPORT, M_VERIFY, M_MERGE,
-	M_DEVICE_KEY, M_CHECKPOINTS, M_ENROL
+	M_DEVICE_KEY, M_CHECKPOINTS, M_ENROL,
+	M_CLONES
 };
 static const char *const mode_opt[] = {
 	"", "--trail", "--last-seen", "--export", "--verify", "--merge",
-	"--device-key", "--checkpoints", "--enrol"
+	"--device-key", "--checkpoints", "--enrol",
+	"--clones"
 };
 
 enum {
@@ -48,11 +50,15 @@ enum {
 	OPT_LAST_SEEN, OPT_PERMIT, OPT_EXPORT, OPT_AFTER, OPT_SINCE, OPT_UNTIL,
 	OPT_VERIFY, OPT_MERGE, OPT_JSON, OPT_CSV, OPT_PASSFILE, OPT_EVERY,
 	OPT_DEVICE_KEY, OPT_CHECKPOINTS, OPT_CHECKPOINT, OPT_ENROL,
-	OPT_ENROL_NEW
+	OPT_ENROL_NEW,
+	OPT_CLONES, OPT_SPEED
 };
 /* A map of a trail or of last sightings (lib/map.c). */
 enum { OPT_GEOJSON = 512, OPT_KML, OPT_SVG };
 static const char *const map_opt[] = { "", "--geojson", "--kml", "--svg" };
+
+/* --clones: the fastest honest travel by default (a jet). */
+#define SPEED_KMH 900.0
 
 static const char *const synopsis = N_(
 	"usage: report-log -d location --reporter id --reporter-kind kind\n"
@@ -72,7 +78,10 @@ static const char *const synopsis = N_(
 	"       report-log -d location --merge other [--enrol-new] [-q]\n"
 	"       report-log -d location --device-key\n"
 	"       report-log -d location --checkpoints\n"
-	"       report-log -d location --enrol file\n");
+	"       report-log -d location --enrol file\n"
+	"       report-log -d location --clones [--speed kmh]\n"
+	"                  [--permit permit] [--since time] [--until time]\n"
+	"                  [--json | --csv]\n");
 
 static const char *const help_text = N_("\n"
 	"Append one sighting per record read on standard input to a\n"
@@ -88,7 +97,8 @@ static const char *const help_text = N_("\n"
 	"                             (default now, local time and offset)\n"
 	"      --trail permit         a permit's sightings in time order\n"
 	"      --last-seen            each permit's latest sighting\n"
-	"      --permit permit        only this permit's (with --last-seen)\n"
+	"      --permit permit        only this permit's (with --last-seen\n"
+	"                             or --clones)\n"
 	"      --export               every sighting, with dseq and hash\n"
 	"      --after seq            only sightings after seq (with --export)\n"
 	"      --since time           only sightings at or after time\n"
@@ -111,6 +121,11 @@ static const char *const help_text = N_("\n"
 	"      --device-key           print the log's device line\n"
 	"      --checkpoints          print each device's newest checkpoint\n"
 	"      --enrol file           know the devices of these device lines\n"
+	"      --clones               copied cards: pairs of sightings of a\n"
+	"                             permit too far apart for the time\n"
+	"                             between (exit 1 when any is found)\n"
+	"      --speed kmh            the fastest honest travel (with\n"
+	"                             --clones; default 900)\n"
 	"      --json                 records as JSON Lines\n"
 	"      --csv                  records as CSV for a spreadsheet\n"
 	"      --geojson              the trail or last sightings as GeoJSON\n"
@@ -133,6 +148,7 @@ struct opts {
 	int map;                /* IZIN_MAP_GEOJSON, _KML, _SVG, or 0 */
 	long after;
 	int64_t since, until;
+	double speed;           /* --clones: km/h, 0 when not given */
 };
 
 struct out {
@@ -154,6 +170,22 @@ set_mode(struct opts *o, int mode)
 		izin_errx(2, "%s and %s contradict", mode_opt[o->mode],
 		          mode_opt[mode]);
 	o->mode = mode;
+}
+
+/* --speed: km/h, a number above 0 (a fraction is fine). */
+static double
+speed_arg(const char *s)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end != '\0' || errno != 0 || !(v > 0) ||
+	    v > 1e6)
+		izin_errx(2, "--speed: '%s' is not a speed in km/h above 0",
+		          s);
+	return v;
 }
 
 /* "LAT,LON" into the two halves; checked with the sighting. */
@@ -627,6 +659,29 @@ query(const struct opts *o)
 	return out.bad;
 }
 
+/* --clones: each pair found as two records; 1 when any is found. */
+static int
+clones(const struct opts *o)
+{
+	struct out out = { NULL, out_format(o), 0, NULL };
+	izin_clone_query q;
+	int64_t pairs;
+	izin_log *lg;
+	int err;
+
+	if ((out.w = izin_writer_new(stdout, out.format)) == NULL)
+		izin_errx(2, "out of memory");
+	lg = open_log(o->db, o->dbshow, IZIN_LOG_READ);
+	q = (izin_clone_query){ o->speed > 0 ? o->speed : SPEED_KMH,
+	                        o->permit, o->since, o->until, on_columns,
+	                        on_record, &out };
+	if ((err = izin_log_clones(lg, &q, &pairs)) != IZIN_OK)
+		izin_errx(2, "%s: %s", o->dbshow, izin_log_reason(lg, err));
+	izin_log_close(lg);
+	izin_writer_free(out.w);
+	return pairs > 0 || out.bad;
+}
+
 /* The fault as a line: a device's (a checkpoint, a key) or a
  * sighting's. */
 static void
@@ -895,6 +950,8 @@ main(int argc, char *argv[])
 		{ "device-key", no_argument, NULL, OPT_DEVICE_KEY },
 		{ "checkpoints", no_argument, NULL, OPT_CHECKPOINTS },
 		{ "enrol", required_argument, NULL, OPT_ENROL },
+		{ "clones", no_argument, NULL, OPT_CLONES },
+		{ "speed", required_argument, NULL, OPT_SPEED },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "csv", no_argument, NULL, OPT_CSV },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -947,6 +1004,8 @@ main(int argc, char *argv[])
 		case OPT_DEVICE_KEY: set_mode(&o, M_DEVICE_KEY); break;
 		case OPT_CHECKPOINTS: set_mode(&o, M_CHECKPOINTS); break;
 		case OPT_ENROL: set_mode(&o, M_ENROL); o.enrol = optarg; break;
+		case OPT_CLONES: set_mode(&o, M_CLONES); break;
+		case OPT_SPEED: o.speed = speed_arg(optarg); break;
 		case OPT_JSON: o.json = 1; break;
 		case OPT_CSV: o.csv = 1; break;
 		case 'q': o.quiet = 1; break;
@@ -982,15 +1041,17 @@ main(int argc, char *argv[])
 		          "--time are for appending, not with %s",
 		          mode_opt[o.mode]);
 	}
-	if (o.permit && o.mode != M_LAST_SEEN)
-		izin_errx(2, "--permit goes with --last-seen (for a trail, "
-		          "--trail permit)");
+	if (o.permit && o.mode != M_LAST_SEEN && o.mode != M_CLONES)
+		izin_errx(2, "--permit goes with --last-seen or --clones (for "
+		          "a trail, --trail permit)");
+	if (o.speed > 0 && o.mode != M_CLONES)
+		izin_errx(2, "--speed goes with --clones");
 	if (o.after_given && o.mode != M_EXPORT)
 		izin_errx(2, "--after goes with --export");
 	if ((o.since_s || o.until_s) && (o.mode == M_APPEND ||
-	    o.mode >= M_VERIFY))
-		izin_errx(2, "--since and --until go with --trail, --last-seen "
-		          "or --export");
+	    o.mode >= M_VERIFY) && o.mode != M_CLONES)
+		izin_errx(2, "--since and --until go with --trail, --last-seen, "
+		          "--export or --clones");
 	if ((o.key || o.passfile || o.every >= 0) && o.mode != M_APPEND)
 		izin_errx(2, "-k, --passphrase-file and --checkpoint-every are "
 		          "for appending, not with %s", mode_opt[o.mode]);
@@ -1000,7 +1061,7 @@ main(int argc, char *argv[])
 		izin_errx(2, "--checkpoint goes with --verify");
 	if (o.enrol_new && o.mode != M_MERGE)
 		izin_errx(2, "--enrol-new goes with --merge");
-	if ((o.json || o.csv) && o.mode >= M_VERIFY)
+	if ((o.json || o.csv) && o.mode >= M_VERIFY && o.mode != M_CLONES)
 		izin_errx(2, "--%s has no records to format with %s",
 		          o.json ? "json" : "csv", mode_opt[o.mode]);
 	if (o.map && (o.json || o.csv))
@@ -1030,6 +1091,7 @@ main(int argc, char *argv[])
 	case M_DEVICE_KEY: rc = device_line(&o); break;
 	case M_CHECKPOINTS: rc = checkpoints(&o); break;
 	case M_ENROL: rc = enrol(&o); break;
+	case M_CLONES: rc = clones(&o); break;
 	default: rc = query(&o); break;
 	}
 	if (izin_close_stdout() != IZIN_OK) {

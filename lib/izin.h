@@ -1005,6 +1005,37 @@ typedef struct izin_log_query {
  * that cannot be read back (a damaged log: izin_log_verify() says more). */
 int izin_log_run(izin_log *lg, const izin_log_query *q);
 
+/* Copied cards (lib/log_clones.c, report-log(1) CLONES).  The great
+ * circle distance in km between two points in decimal degrees (haversine,
+ * mean Earth radius 6371.0088 km). */
+double izin_geo_km(double lat1, double lon1, double lat2, double lon2);
+
+/* A search for copied cards: each permit's located sightings in time
+ * order, a pair reported when two next to each other are further apart
+ * than kmh covers in the time between ("speed"), or when two less than 60
+ * seconds apart, by different reporters, are more than 1 km apart
+ * ("same-minute"); each pair once, as two records (the earlier first),
+ * by permit and then the later sighting's time. */
+typedef struct izin_clone_query {
+	double kmh;          /* the fastest honest travel, > 0 */
+	const char *permit;  /* one permit, or NULL for every permit */
+	int64_t since, until;/* as in izin_log_query */
+	/* As in izin_log_query; each record has the columns pair, reason,
+	 * km and kmh first (izin_clone_cols), then a trail's. */
+	int (*columns)(void *arg, const char *const *keys, size_t n);
+	int (*record)(void *arg, const izin_record *r);
+	void *arg;
+} izin_clone_query;
+
+/* The pair columns, in order. */
+extern const char *const izin_clone_cols[4];
+
+/* Run a search over one snapshot of the log, reading it once in (permit,
+ * time) order and keeping no more than one permit's last 60 seconds of
+ * sightings.  The number of pairs found goes to *pairs (may be NULL).
+ * Errors as izin_log_run(); IZIN_EINVAL for kmh not > 0. */
+int izin_log_clones(izin_log *lg, const izin_clone_query *q, int64_t *pairs);
+
 /* What izin_log_verify() and izin_log_merge() found wrong.  found is the
  * flag: a seq can be any integer in a damaged log, 0 and negative ones
  * too, so no seq value stands for "nothing wrong". */

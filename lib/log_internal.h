@@ -16,6 +16,7 @@
  *   log_append.c --> log.c, log_checkpoint.c, log_hash.c, log_record.c,
  *                    log_time.c; ops
  *   log_query.c  --> log_record.c; ops
+ *   log_clones.c --> log_record.c; ops
  *   log_register.c --> log.c; ops
  *   log_verify.c --> log.c, log_hash.c, log_record.c, log_time.c; ops
  *   log_checkpoint.c --> log.c, log_verify.c; ops
@@ -123,7 +124,10 @@ enum {
 	ROWS_TRAIL,     /* permit's rows within since..until, by epoch, seq */
 	ROWS_LAST,      /* the latest row within since..until of permit, or
 	                 * of each non-empty permit (permit NULL), by permit */
-	ROWS_AFTER      /* rows with seq > after within since..until, by seq */
+	ROWS_AFTER,     /* rows with seq > after within since..until, by seq */
+	ROWS_CLONES     /* located rows (lat, lon not empty) of permit, or of
+	                 * each non-empty permit (permit NULL), within
+	                 * since..until, by permit, epoch, seq (log_clones.c) */
 };
 
 struct rowsel {
@@ -256,6 +260,9 @@ struct layouts {
 
 /* lib/log_sqlite.c: the SQLite store. */
 extern const struct log_ops izin_log_sqlite_ops;
+/* Its copied-card queries, of every permit and of one (for a test of
+ * their plan). */
+extern const char *const izin_log_sqlite_clones[2];
 /* lib/log_pg.c: the PostgreSQL store (a libpq connection string). */
 extern const struct log_ops izin_log_pg_ops;
 

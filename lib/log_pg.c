@@ -262,6 +262,28 @@ static const char *const cursors[] = {
 	    " ORDER BY permit, epoch DESC, seq DESC",
 };
 
+/*
+ * Copied cards (ROWS_CLONES), of every permit and of one.  The cheapest
+ * plan is the one without a new index: the month partitions within
+ * since..until (pruned on epoch), scanned in order and sorted by
+ * (permit, epoch, seq) in the server, which spills to disk past work_mem
+ * and hands the cursor rows as the merge of its runs goes (the client
+ * holds one batch).  A b-tree on (permit, epoch) would let the walk skip
+ * the sort, but it costs every merge about 0.7 s per 400,000 rows
+ * (izin-centre(7)), every night, to save a sort of the nightly run's one
+ * day; and on 1,000,000 sightings its index scan took 25 s against the
+ * sort plan's 13 s (tests/bench/clones.sh): a heap page for nearly every
+ * row.  One permit's are found by the hash index and sorted in no time.
+ */
+static const char *const clones_cursor[2] = {
+	"SELECT " ROW_COLS " FROM izin.sighting"
+	" WHERE permit > '' AND epoch BETWEEN $1 AND $2"
+	" AND lat <> '' AND lon <> '' ORDER BY permit, epoch, seq",
+	"SELECT " ROW_COLS " FROM izin.sighting"
+	" WHERE permit = $3 AND epoch BETWEEN $1 AND $2"
+	" AND lat <> '' AND lon <> '' ORDER BY permit, epoch, seq",
+};
+
 /* A month partition known to exist in this write transaction. */
 struct month {
 	int64_t lo, hi;
@@ -1076,11 +1098,12 @@ pg_rows_open(izin_log *lg, const struct rowsel *sel, struct rows **out)
 	int rc, n;
 
 	*out = NULL;
-	if (sel->what < ROWS_ALL || sel->what > ROWS_AFTER)
+	if (sel->what < ROWS_ALL || sel->what > ROWS_CLONES)
 		return IZIN_EINVAL;
 	if ((rc = copy_end(lg)) < 0)
 		return rc;
-	q = cursors[sel->what];
+	q = sel->what == ROWS_CLONES ? clones_cursor[sel->permit != NULL] :
+	    cursors[sel->what];
 	switch (sel->what) {
 	case ROWS_DEVICE:
 		p_str(&p, sel->device);
@@ -1104,6 +1127,12 @@ pg_rows_open(izin_log *lg, const struct rowsel *sel, struct rows **out)
 		p_int(&p, sel->after);
 		p_int(&p, sel->since);
 		p_int(&p, sel->until);
+		break;
+	case ROWS_CLONES:
+		p_int(&p, sel->since);
+		p_int(&p, sel->until);
+		if (sel->permit != NULL)
+			p_str(&p, sel->permit);
 		break;
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL)

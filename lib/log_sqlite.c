@@ -587,6 +587,18 @@ sq_insert(izin_log *lg, struct srow *rows, size_t n)
 	return 0;
 }
 
+/* Copied cards (ROWS_CLONES), of every permit and of one: the
+ * (permit, epoch) index, which holds seq too, gives the order, so the
+ * walk needs no sort (check_clones.c asserts it). */
+const char *const izin_log_sqlite_clones[2] = {
+	"SELECT " ROW_COLS " FROM sighting"
+	" WHERE permit > '' AND epoch BETWEEN ?1 AND ?2"
+	" AND lat <> '' AND lon <> '' ORDER BY permit, epoch, seq",
+	"SELECT " ROW_COLS " FROM sighting"
+	" WHERE permit = ?3 AND epoch BETWEEN ?1 AND ?2"
+	" AND lat <> '' AND lon <> '' ORDER BY permit, epoch, seq",
+};
+
 static int
 sq_rows_open(izin_log *lg, const struct rowsel *sel, struct rows **out)
 {
@@ -608,7 +620,7 @@ sq_rows_open(izin_log *lg, const struct rowsel *sel, struct rows **out)
 	int rc;
 
 	*out = NULL;
-	if (sel->what < ROWS_ALL || sel->what > ROWS_AFTER)
+	if (sel->what < ROWS_ALL || sel->what > ROWS_CLONES)
 		return IZIN_EINVAL;
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return IZIN_ENOMEM;
@@ -629,7 +641,9 @@ sq_rows_open(izin_log *lg, const struct rowsel *sel, struct rows **out)
 		*out = c;
 		return 0;
 	}
-	if ((rc = prepare_once(lg, &c->st, sql[sel->what])) < 0)
+	if ((rc = prepare_once(lg, &c->st, sel->what == ROWS_CLONES ?
+	    izin_log_sqlite_clones[sel->permit != NULL] :
+	    sql[sel->what])) < 0)
 		goto bad;
 	switch (sel->what) {
 	case ROWS_DEVICE:
@@ -647,6 +661,13 @@ sq_rows_open(izin_log *lg, const struct rowsel *sel, struct rows **out)
 		sqlite3_bind_int64(c->st, 1, sel->after);
 		sqlite3_bind_int64(c->st, 2, sel->since);
 		sqlite3_bind_int64(c->st, 3, sel->until);
+		break;
+	case ROWS_CLONES:
+		sqlite3_bind_int64(c->st, 1, sel->since);
+		sqlite3_bind_int64(c->st, 2, sel->until);
+		if (sel->permit != NULL)
+			sqlite3_bind_text(c->st, 3, sel->permit, -1,
+			                  SQLITE_STATIC);
 		break;
 	}
 	*out = c;

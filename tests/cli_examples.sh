@@ -96,4 +96,27 @@ expect 1 "the PostgreSQL centre refuses an altered log" sh "$ex/ship-to-centre.s
 report-log -d "$pg" --export > pg3.tsv
 check "nothing of the altered log is written" cmp -s pg1.tsv pg3.tsv
 
+# cron-clones.sh: yesterday's copied cards, reported; an honest day is
+# silent; trouble is reported and exits 2
+y=$(TZ=UTC date -d yesterday +%Y-%m-%d)
+old=$(TZ=UTC date -d '3 days ago' +%Y-%m-%d)
+for s in "P-OLD T01 -6.2088,106.8456 $old 10:00:00" "P-OLD T02 -8.6705,115.2126 $old 10:05:00" \
+    "P-COPY T01 -6.2088,106.8456 $y 10:00:00" "P-COPY T02 -8.6705,115.2126 $y 10:20:00" \
+    "P-FLY T01 -6.2088,106.8456 $y 06:00:00" "P-FLY T03 -8.6705,115.2126 $y 09:00:00"; do
+	set -- $s
+	printf 'permit\tname\tstatus\n%s\tHolder\tVALID\n' "$1" |
+	    report-log -d seen.db --reporter "$2" --reporter-kind officer --at "$3" \
+	    --time "$4T$5Z" > /dev/null
+done
+expect 1 "cron-clones.sh reports yesterday's copied card" env TZ=UTC MAILTO= sh "$ex/cron-clones.sh" seen.db
+has out.txt "^Subject: izin: copied cards seen on $y in seen.db$" "the subject names the day and the log"
+has out.txt "^1	speed	962.2	2886.6	P-COPY	Holder	${y}T10:00:00Z	T01	officer		-6.2088	106.8456$" "the pair, Jakarta first"
+has out.txt "^1	speed	962.2	2886.6	P-COPY	Holder	${y}T10:20:00Z	T02	officer		-8.6705	115.2126$" "then Denpasar"
+check "only yesterday's copied card" [ "$(grep -c 'P-FLY\|P-OLD' out.txt)" -eq 0 ]
+expect 0 "cron-clones.sh is silent when travel was honest" env TZ=UTC sh "$ex/cron-clones.sh" seen.db --permit P-FLY
+check "nothing said" [ ! -s out.txt ]
+expect 2 "cron-clones.sh reports trouble" env TZ=UTC sh "$ex/cron-clones.sh" nosuch.db
+has out.txt "^Subject: izin: copied-card check of nosuch.db failed$" "the subject says it failed"
+has out.txt "nosuch.db" "the report says why"
+
 done_testing
