@@ -179,5 +179,46 @@ set -e
 sed 's/^/  /' cut.out
 [ "$rc" -eq 1 ] || { echo "demo: the centre took the cut log (exit $rc)"; exit 1; }
 
+step "11. For the people at the terminal: a copied card, a trail as a map, Indonesian"
+echo "(a hotel desk in Manado scans a photocopy of 2C11JB0011-K eight minutes after"
+echo " the Kuta hotel scanned the card itself: the copy verifies like the original)"
+$im cards/2C11JB0011-K.png -colorspace Gray -blur 0x0.6 -attenuate 0.3 \
+	+noise Gaussian -quality 70 photos/copy-0011.jpg
+qr-scan -T trust photos/copy-0011.jpg |
+	report-log -d manado.db --reporter HOTEL-MDO-002 --reporter-kind hotel \
+		--place "Jl. Piere Tendean, Manado" --at 1.47,124.84 \
+		--time 2026-11-22T14:10:00+08:00 | show "reporter permit status time"
+report-log -d "$centre" --merge manado.db --enrol-new | sed 's/^/  /'
+echo "  the nightly job (examples/cron-clones.sh) asks the centre for such pairs:"
+set +e
+report-log -d "$centre" --clones --since 2026-11-22 --until 2026-11-22 > clones.tsv
+rc=$?
+set -e
+show "pair reason km kmh permit reporter place time" < clones.tsv
+[ "$rc" -eq 1 ] && grep -q HOTEL-MDO-002 clones.tsv ||
+	{ echo "demo: the copied card was not found (exit $rc)"; exit 1; }
+echo "  --clones exit status 1: a card was where its holder could not have been"
+echo "  the holder's trail as a map for QGIS, Leaflet or Google Earth (--geojson,"
+echo "  --kml) or a picture for a report (--svg); GDAL's ogrinfo reads it as it is:"
+report-log -d "$centre" --trail 2C11JB0011-K --geojson > trail-0011.geojson
+report-log -d "$centre" --trail 2C11JB0011-K --svg > trail-0011.svg
+ogrinfo -ro -al -so trail-0011.geojson | grep -E 'Feature Count|Geometry:|Extent' |
+	sed 's/^/  /'
+echo "  trail-0011.svg: $(wc -c < trail-0011.svg) bytes, opens in any browser"
+echo "  why the forged photo failed, part by part (qr-scan --inspect):"
+set +e
+qr-scan -T trust --inspect photos/forged.png > inspect.txt
+set -e
+grep -E 'signature|status' inspect.txt | head -n 6 | sed 's/^/  /'
+echo "  and in Bahasa Indonesia (LANG=id_ID.UTF-8): the words for people change,"
+echo "  the columns and status words that scripts read do not:"
+IZIN_LOCALEDIR="$top/lib/po/locale" LANG=id_ID.UTF-8 LC_ALL= LANGUAGE= \
+	qr-scan --help 2>&1 | sed -n '1p;9,10p' | sed 's/^/  /'
+set +e
+IZIN_LOCALEDIR="$top/lib/po/locale" LANG=id_ID.UTF-8 LC_ALL= LANGUAGE= \
+	qr-scan -T trust photos/stranger.png nothere.jpg 2>/dev/null |
+	show "source status detail"
+set -e
+
 echo
 echo "demo: done; every file is in examples/out/"
