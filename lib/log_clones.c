@@ -165,20 +165,9 @@ static int
 emit(struct walk *wk, const struct seen *s, const char *reason, double km,
      double kmh)
 {
-	const struct layout *l;
 	char num[32];
 	int rc;
 
-	l = izin_log_layouts_find(&wk->ls, s->layout);
-	if (l == NULL || l->n == 0 ||
-	    (rc = izin_log_split_line(&wk->b, s->record, s->rlen, &wk->c,
-	                              l->n)) == IZIN_ERECORD) {
-		snprintf(wk->lg->errmsg, sizeof(wk->lg->errmsg),
-		         "seq %lld: stored record damaged", (long long)s->seq);
-		return IZIN_ERECORD;
-	}
-	if (rc < 0)
-		return rc;
 	izin_record_clear(wk->r);
 	snprintf(num, sizeof(num), "%lld", (long long)wk->pairs);
 	if ((rc = set(wk->r, "pair", num)) < 0 ||
@@ -194,11 +183,10 @@ emit(struct walk *wk, const struct seen *s, const char *reason, double km,
 	if ((rc = set(wk->r, "kmh", num)) < 0)
 		return rc;
 	/* A stored column named as a pair column gives way to it. */
-	for (size_t i = 0; i < l->n; i++)
-		if (!pair_col(l->names[i]) &&
-		    (rc = izin_record_set(wk->r, l->names[i], wk->c.c[i].v,
-		                          wk->c.c[i].len)) < 0)
-			return rc;
+	if ((rc = izin_log_record_put(wk->lg, &wk->ls, s->layout, s->record,
+	                              s->rlen, s->seq, &wk->b, &wk->c,
+	                              pair_col, wk->r)) < 0)
+		return rc;
 	snprintf(num, sizeof(num), "%lld", (long long)s->seq);
 	if ((rc = set(wk->r, izin_log_out_cols[0], num)) < 0)
 		return rc;

@@ -304,6 +304,14 @@ int izin_log_layouts_load(izin_log *lg, struct layouts *ls);
 void izin_log_layouts_free(struct layouts *ls);
 const struct layout *izin_log_layouts_find(const struct layouts *ls,
                                            int64_t id);
+/* A stored record (record, rlen bytes, of layout) added to r, column by
+ * column, but for the columns skip() says to leave out (skip may be
+ * NULL); b and c are scratch.  IZIN_ERECORD, with lg's message naming
+ * seq, for a record its layout does not describe. */
+int izin_log_record_put(izin_log *lg, const struct layouts *ls,
+                        int64_t layout, const char *record, size_t rlen,
+                        int64_t seq, struct izin_buf *b, struct cols *c,
+                        int (*skip)(const char *name), izin_record *r);
 
 /* lib/log_hash.c: the bytes hashed for a sighting w linked to prev go to
  * b; then the hash over them and the record as stored (names line, values

@@ -114,26 +114,15 @@ cp_line(struct reader *rd, const struct srow *row)
 static int
 emit(struct reader *rd, const struct srow *row)
 {
-	const struct layout *l;
 	const char *v;
 	char num[24], hex[2 * IZIN_LOG_HASH_LEN + 1];
 	int rc;
 
-	l = izin_log_layouts_find(&rd->ls, row->layout);
-	if (l == NULL || row->record == NULL || l->n == 0 ||
-	    (rc = izin_log_split_line(&rd->b, row->record, row->rlen, &rd->c,
-	                              l->n)) == IZIN_ERECORD) {
-		snprintf(rd->lg->errmsg, sizeof(rd->lg->errmsg),
-		         "seq %lld: stored record damaged", (long long)row->seq);
-		return IZIN_ERECORD;
-	}
-	if (rc < 0)
-		return rc;
 	izin_record_clear(rd->r);
-	for (size_t i = 0; i < l->n; i++)
-		if ((rc = izin_record_set(rd->r, l->names[i], rd->c.c[i].v,
-		                          rd->c.c[i].len)) < 0)
-			return rc;
+	if ((rc = izin_log_record_put(rd->lg, &rd->ls, row->layout,
+	                              row->record, row->rlen, row->seq,
+	                              &rd->b, &rd->c, NULL, rd->r)) < 0)
+		return rc;
 	for (int i = 0; i < 9 + 2 * rd->export; i++) {
 		const char *text[] = { NULL, row->w.device, row->w.time,
 		                       row->w.reporter, row->w.kind,

@@ -4,6 +4,7 @@
  * table (the column names of stored records) read back from the store.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,6 +150,32 @@ izin_log_layouts_load(izin_log *lg, struct layouts *ls)
 	if (rc < 0)
 		izin_log_layouts_free(ls);
 	return rc;
+}
+
+int
+izin_log_record_put(izin_log *lg, const struct layouts *ls, int64_t layout,
+                    const char *record, size_t rlen, int64_t seq,
+                    struct izin_buf *b, struct cols *c,
+                    int (*skip)(const char *name), izin_record *r)
+{
+	const struct layout *l = izin_log_layouts_find(ls, layout);
+	int rc;
+
+	if (l == NULL || record == NULL || l->n == 0 ||
+	    (rc = izin_log_split_line(b, record, rlen, c, l->n)) ==
+	    IZIN_ERECORD) {
+		snprintf(lg->errmsg, sizeof(lg->errmsg),
+		         "seq %lld: stored record damaged", (long long)seq);
+		return IZIN_ERECORD;
+	}
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < l->n; i++)
+		if ((skip == NULL || !skip(l->names[i])) &&
+		    (rc = izin_record_set(r, l->names[i], c->c[i].v,
+		                          c->c[i].len)) < 0)
+			return rc;
+	return 0;
 }
 
 const struct layout *
