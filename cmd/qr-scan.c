@@ -176,6 +176,18 @@ judge(const struct ctx *c, struct result *r)
 }
 
 /* --text: each non-empty line of the file is a code's text. */
+/* A file that could not be read (err; errno for IZIN_EIO): one result. */
+static void
+unreadable(struct item *it, int err)
+{
+	int e = errno;          /* before add_result() can change it */
+	struct result *r = add_result(it);
+
+	r->status = S_UNREADABLE;
+	snprintf(r->detail, sizeof r->detail, "%s", err == IZIN_EIO ?
+	         strerror(e) : _(izin_strerror(err)));
+}
+
 static void
 process_text(const struct ctx *c, struct item *it)
 {
@@ -197,10 +209,7 @@ process_text(const struct ctx *c, struct item *it)
 		buf = own;
 	}
 	if (err) {
-		r = add_result(it);
-		r->status = S_UNREADABLE;
-		snprintf(r->detail, sizeof r->detail, "%s", err == IZIN_EIO ?
-		         strerror(errno) : _(izin_strerror(err)));
+		unreadable(it, err);
 		return;
 	}
 	while (pos < len) {
@@ -249,10 +258,7 @@ process(const struct ctx *c, struct item *it)
 	if (err == IZIN_OK && (err = izin_scan(img, &codes)) != IZIN_OK)
 		izin_image_free(img);
 	if (err) {
-		r = add_result(it);
-		r->status = S_UNREADABLE;
-		snprintf(r->detail, sizeof r->detail, "%s", err == IZIN_EIO ?
-		         strerror(errno) : _(izin_strerror(err)));
+		unreadable(it, err);
 		return;
 	}
 	izin_image_free(img);
