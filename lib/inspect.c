@@ -213,7 +213,7 @@ static int
 read_codes(struct reader *r)
 {
 	izin_dissection *d = r->d;
-	char sym[255 + 3];
+	char sym[255 + 3] = "";  /* [0, n) is written below before it is read */
 	size_t n, bytes, start, base, k;
 	izin_part *pt;
 	int i;
@@ -384,8 +384,8 @@ izin_payload_dissect(const char *text, size_t len, izin_dissection *d)
 			d->stopped = 1;
 			return;
 		}
-	pt = add(d, "prefix", -1, IZIN_PREFIX_LEN);
-	memcpy(pt->value, IZIN_PREFIX, IZIN_PREFIX_LEN + 1);
+	if ((pt = add(d, "prefix", -1, IZIN_PREFIX_LEN)) != NULL)
+		memcpy(pt->value, IZIN_PREFIX, IZIN_PREFIX_LEN + 1);
 	text += IZIN_PREFIX_LEN;
 	blen = len - IZIN_PREFIX_LEN;
 	if (blen > izin_base45_enclen(IZIN_SEALED_MAX)) {
