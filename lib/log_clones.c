@@ -113,38 +113,6 @@ seen_copy(struct seen *s, const struct srow *row)
 	return 0;
 }
 
-/* Every column name of every layout, first seen first, after the pair
- * columns and before the sighting columns (a trail's header). */
-static int
-header(struct walk *wk)
-{
-	const struct layouts *ls = &wk->ls;
-	const char **keys;
-	size_t n = 0, total = 4 + 8;
-	int rc;
-
-	for (size_t i = 0; i < ls->n; i++)
-		total += ls->v[i].n;
-	if ((keys = malloc(total * sizeof(*keys))) == NULL)
-		return IZIN_ENOMEM;
-	for (size_t i = 0; i < 4; i++)
-		keys[n++] = izin_clone_cols[i];
-	for (size_t i = 0; i < ls->n; i++)
-		for (size_t j = 0; j < ls->v[i].n; j++) {
-			size_t k;
-			for (k = 0; k < n; k++)
-				if (strcmp(keys[k], ls->v[i].names[j]) == 0)
-					break;
-			if (k == n)
-				keys[n++] = ls->v[i].names[j];
-		}
-	for (size_t i = 0; i < 8; i++)
-		keys[n++] = izin_log_out_cols[i];
-	rc = wk->q->columns(wk->q->arg, keys, n);
-	free(keys);
-	return rc;
-}
-
 static int
 set(izin_record *r, const char *key, const char *v)
 {
@@ -287,7 +255,9 @@ clones_txn(struct walk *wk)
 
 	if ((rc = izin_log_layouts_load(wk->lg, &wk->ls)) < 0)
 		return rc;
-	if (q->columns != NULL && (rc = header(wk)) != 0)
+	if (q->columns != NULL &&
+	    (rc = izin_log_header(&wk->ls, izin_clone_cols, 4, 8, q->columns,
+	                          q->arg)) != 0)
 		return rc;
 	if ((rc = wk->lg->ops->rows_open(wk->lg, &sel, &c)) < 0)
 		return rc;

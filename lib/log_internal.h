@@ -304,6 +304,14 @@ int izin_log_layouts_load(izin_log *lg, struct layouts *ls);
 void izin_log_layouts_free(struct layouts *ls);
 const struct layout *izin_log_layouts_find(const struct layouts *ls,
                                            int64_t id);
+/* A query's header to columns(): the lead names, then every column name
+ * of every layout first seen first (one a lead name already gives is
+ * left out), then the first ntail of izin_log_out_cols. */
+int izin_log_header(const struct layouts *ls, const char *const *lead,
+                    size_t nlead, size_t ntail,
+                    int (*columns)(void *arg, const char *const *keys,
+                                   size_t n),
+                    void *arg);
 /* A stored record (record, rlen bytes, of layout) added to r, column by
  * column, but for the columns skip() says to leave out (skip may be
  * NULL); b and c are scratch.  IZIN_ERECORD, with lg's message naming

@@ -14,36 +14,6 @@
 
 #include "log_internal.h"
 
-/* Every column name of every layout, first seen first, then the
- * sighting columns. */
-static int
-union_columns(const struct layouts *ls, int export,
-              const izin_log_query *q)
-{
-	const char **keys;
-	size_t n = 0, total = 11;
-	int rc;
-
-	for (size_t i = 0; i < ls->n; i++)
-		total += ls->v[i].n;
-	if ((keys = malloc(total * sizeof(*keys))) == NULL)
-		return IZIN_ENOMEM;
-	for (size_t i = 0; i < ls->n; i++)
-		for (size_t j = 0; j < ls->v[i].n; j++) {
-			size_t k;
-			for (k = 0; k < n; k++)
-				if (strcmp(keys[k], ls->v[i].names[j]) == 0)
-					break;
-			if (k == n)
-				keys[n++] = ls->v[i].names[j];
-		}
-	for (size_t i = 0; i < (export ? 11u : 8u); i++)
-		keys[n++] = izin_log_out_cols[i];
-	rc = q->columns(q->arg, keys, n);
-	free(keys);
-	return rc;
-}
-
 struct reader {
 	izin_log *lg;
 	const izin_log_query *q;
@@ -174,7 +144,8 @@ query_txn(struct reader *rd)
 	if (rd->ncps > 1)
 		qsort(rd->cps, rd->ncps, sizeof(*rd->cps), cp_cmp);
 	if (q->columns != NULL &&
-	    (rc = union_columns(&rd->ls, rd->export, q)) != 0)
+	    (rc = izin_log_header(&rd->ls, NULL, 0, rd->export ? 11 : 8,
+	                          q->columns, q->arg)) != 0)
 		return rc;
 	if ((rc = rd->lg->ops->rows_open(rd->lg, &sel, &c)) < 0)
 		return rc;

@@ -153,6 +153,38 @@ izin_log_layouts_load(izin_log *lg, struct layouts *ls)
 }
 
 int
+izin_log_header(const struct layouts *ls, const char *const *lead,
+                size_t nlead, size_t ntail,
+                int (*columns)(void *arg, const char *const *keys, size_t n),
+                void *arg)
+{
+	const char **keys;
+	size_t n = 0, total = nlead + ntail;
+	int rc;
+
+	for (size_t i = 0; i < ls->n; i++)
+		total += ls->v[i].n;
+	if ((keys = malloc(total * sizeof(*keys))) == NULL)
+		return IZIN_ENOMEM;
+	for (size_t i = 0; i < nlead; i++)
+		keys[n++] = lead[i];
+	for (size_t i = 0; i < ls->n; i++)
+		for (size_t j = 0; j < ls->v[i].n; j++) {
+			size_t k;
+			for (k = 0; k < n; k++)
+				if (strcmp(keys[k], ls->v[i].names[j]) == 0)
+					break;
+			if (k == n)
+				keys[n++] = ls->v[i].names[j];
+		}
+	for (size_t i = 0; i < ntail; i++)
+		keys[n++] = izin_log_out_cols[i];
+	rc = columns(arg, keys, n);
+	free(keys);
+	return rc;
+}
+
+int
 izin_log_record_put(izin_log *lg, const struct layouts *ls, int64_t layout,
                     const char *record, size_t rlen, int64_t seq,
                     struct izin_buf *b, struct cols *c,
