@@ -912,6 +912,11 @@ int izin_time_parse(const char *s, size_t len, int64_t *epoch);
  * ("time", "reporter", "reporter_kind", "place", "lat", "lon") goes to
  * *what. */
 int izin_sighting_check(const izin_sighting *s, const char **what);
+/* A coordinate as a sighting takes it: len bytes of decimal degrees, an
+ * optional '-', 1 to 3 digits, optionally a point and 1 to 12 digits (no
+ * '+', exponent or space), within -limit..limit (90 for a latitude, 180
+ * for a longitude); its value to *out.  IZIN_EINVAL otherwise. */
+int izin_coord_parse(const char *s, size_t len, double limit, double *out);
 
 /* 1 when key is a column the log sets itself: seq, device, dseq, time,
  * reporter, reporter_kind, place, lat, lon, hash.  Input columns of these

@@ -57,20 +57,6 @@ struct walk {
 	int64_t pairs;
 };
 
-/* A decimal degree within range: 0, or -1 when the text is not one. */
-static int
-degrees(const char *s, double max, double *out)
-{
-	char *end;
-
-	if (s == NULL || *s == '\0')
-		return -1;
-	*out = strtod(s, &end);
-	if (*end != '\0' || !isfinite(*out) || fabs(*out) > max)
-		return -1;
-	return 0;
-}
-
 static void
 seen_free(struct seen *s)
 {
@@ -265,8 +251,9 @@ clones_txn(struct walk *wk)
 		/* A row the store cannot show whole, or a place that is not
 		 * decimal degrees, is no sighting to measure from. */
 		if (row.permit == NULL || row.permit[0] == '\0' ||
-		    degrees(row.w.lat, 90.0, &lat) < 0 ||
-		    degrees(row.w.lon, 180.0, &lon) < 0)
+		    row.w.lat == NULL || row.w.lon == NULL ||
+		    izin_coord_parse(row.w.lat, strlen(row.w.lat), 90, &lat) < 0 ||
+		    izin_coord_parse(row.w.lon, strlen(row.w.lon), 180, &lon) < 0)
 			continue;
 		if ((rc = add(wk, &row, lat, lon)) != 0)
 			break;

@@ -53,28 +53,42 @@ izin_time_parse(const char *s, size_t len, int64_t *epoch)
 	return IZIN_OK;
 }
 
-/* Decimal degrees: an optional '-', 1 to 3 digits, optionally a point and
- * 1 to 12 digits; no '+', no exponent, no spaces, at most limit. */
-static int
-coord_check(const char *s, double limit)
+/* The digits at s[*i] onwards (below len): how many, *i moved past. */
+static size_t
+digits(const char *s, size_t len, size_t *i)
 {
-	const char *p = s;
-	size_t n;
+	size_t n = 0;
 
-	if (*p == '-')
-		p++;
-	n = strspn(p, "0123456789");
-	if (n == 0 || n > 3)
+	while (*i < len && s[*i] >= '0' && s[*i] <= '9')
+		(*i)++, n++;
+	return n;
+}
+
+int
+izin_coord_parse(const char *s, size_t len, double limit, double *out)
+{
+	char buf[1 + 3 + 1 + 12 + 1];
+	size_t i = 0, n;
+	double v;
+
+	if (s == NULL || len >= sizeof(buf))
 		return IZIN_EINVAL;
-	p += n;
-	if (*p == '.') {
-		n = strspn(++p, "0123456789");
-		if (n == 0 || n > 12)
+	if (i < len && s[i] == '-')
+		i++;
+	if ((n = digits(s, len, &i)) == 0 || n > 3)
+		return IZIN_EINVAL;
+	if (i < len && s[i] == '.') {
+		i++;
+		if ((n = digits(s, len, &i)) == 0 || n > 12)
 			return IZIN_EINVAL;
-		p += n;
 	}
-	if (*p != '\0' || strtod(s, NULL) > limit || strtod(s, NULL) < -limit)
+	if (i != len)
 		return IZIN_EINVAL;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if ((v = strtod(buf, NULL)) > limit || v < -limit)
+		return IZIN_EINVAL;
+	*out = v;
 	return IZIN_OK;
 }
 
@@ -97,6 +111,7 @@ int
 izin_sighting_check(const izin_sighting *s, const char **what)
 {
 	int64_t t;
+	double v;
 	int err;
 
 	*what = "time";
@@ -123,10 +138,10 @@ izin_sighting_check(const izin_sighting *s, const char **what)
 		return IZIN_OK;
 	}
 	*what = "lat";
-	if (coord_check(s->lat, 90) != IZIN_OK)
+	if (izin_coord_parse(s->lat, strlen(s->lat), 90, &v) != IZIN_OK)
 		return IZIN_EINVAL;
 	*what = "lon";
-	if (coord_check(s->lon, 180) != IZIN_OK)
+	if (izin_coord_parse(s->lon, strlen(s->lon), 180, &v) != IZIN_OK)
 		return IZIN_EINVAL;
 	*what = NULL;
 	return IZIN_OK;

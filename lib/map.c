@@ -147,50 +147,22 @@ add_xml(struct izin_buf *b, const char *s, size_t len)
 	return 0;
 }
 
-/*
- * A coordinate as izin_sighting_check() takes it (an optional '-', 1 to
- * 3 digits, optionally a point and 1 to 12 more, within limit) into out
- * with leading zeros dropped, a JSON number; its value to *v.  -1 for
- * anything else.
- */
+/* A coordinate as a sighting takes it (izin_coord_parse()) into out with
+ * leading zeros dropped, a JSON number; its value to *v.  -1 for anything
+ * else. */
 static int
 coord(const char *s, size_t len, int limit, char out[COORD_MAX], double *v)
 {
-	size_t i = 0, ni, nf = 0, o = 0;
-	long ip = 0;
-	int64_t fp = 0, scale = 1;
+	size_t i = 0, o = 0;
 
-	if (i < len && s[i] == '-')
-		out[o++] = s[i++];
-	for (ni = 0; i + ni < len && s[i + ni] >= '0' && s[i + ni] <= '9';
-	     ni++)
-		ip = ip * 10 + (s[i + ni] - '0');
-	if (ni == 0 || ni > 3)
+	if (len >= COORD_MAX || izin_coord_parse(s, len, limit, v) != IZIN_OK)
 		return -1;
-	while (ni > 1 && s[i] == '0')
-		i++, ni--;
-	memcpy(out + o, s + i, ni);
-	o += ni;
-	i += ni;
-	if (i < len && s[i] == '.') {
-		for (i++; i + nf < len && s[i + nf] >= '0' && s[i + nf] <= '9';
-		     nf++) {
-			fp = fp * 10 + (s[i + nf] - '0');
-			scale *= 10;
-		}
-		if (nf == 0 || nf > 12)
-			return -1;
-		out[o++] = '.';
-		memcpy(out + o, s + i, nf);
-		o += nf;
-		i += nf;
-	}
-	if (i != len || ip > limit || (ip == limit && fp > 0))
-		return -1;
-	out[o] = '\0';
-	*v = (double)ip + (double)fp / (double)scale;
 	if (s[0] == '-')
-		*v = -*v;
+		out[o++] = s[i++];
+	while (s[i] == '0' && i + 1 < len && s[i + 1] != '.')
+		i++;
+	memcpy(out + o, s + i, len - i);
+	out[o + len - i] = '\0';
 	return 0;
 }
 
