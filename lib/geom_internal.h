@@ -22,6 +22,10 @@ typedef struct izin_homog {
  * three points of either side lie on a line (no such map). */
 int izin_homog_quad(const double src[4][2], const double dst[4][2],
                     izin_homog *h);
+/* The least-squares map over n >= 4 pairs, each weighted by w[i] (NULL
+ * for equal weights); IZIN_EINVAL when the points fix no map. */
+int izin_homog_fit(const double (*src)[2], const double (*dst)[2],
+                   const double *w, int n, izin_homog *h);
 /* The image of (x, y); a point mapped to infinity goes to a huge value. */
 void izin_homog_apply(const izin_homog *h, double x, double y, double *ox,
                       double *oy);
@@ -29,15 +33,20 @@ void izin_homog_apply(const izin_homog *h, double x, double y, double *ox,
 /* Modules a side of a QR symbol of a version (1-40): 17 + 4 v. */
 #define IZIN_QR_SIDE(v) (17 + 4 * (v))
 
+/* What the geometry stage hands each straightened image to: 1 when it
+ * read a code there (the stage then moves on to the next symbol), 0 when
+ * not (it tries its next fit), or a negative IZIN_E... code to stop. */
+typedef int (*izin_geom_try)(void *arg, const izin_image *flat);
+
 /*
  * The geometry stage: find QR symbols in img by their finder patterns
  * (and alignment patterns), fit each symbol's geometry (a homography,
- * refined to a smooth mesh through the alignment-pattern grid for a
- * curved page), and resample it onto a flat, upright image, modules
- * scale pixels wide, with a quiet zone.  Up to max images go to out[];
- * the count made, or a negative IZIN_E... code.  The caller frees each
- * with izin_image_free().
+ * refined to a smooth mesh through the alignment-pattern grid and the
+ * timing patterns for a curved page), resample it onto a flat, upright
+ * image with a quiet zone, and hand that to try.  The number of symbols
+ * try read, or a negative IZIN_E... code.
  */
-int izin_geom_straighten(const izin_image *img, izin_image **out, int max);
+int izin_geom_straighten(const izin_image *img, izin_geom_try try,
+                         void *arg);
 
 #endif

@@ -75,6 +75,90 @@ izin_homog_quad(const double src[4][2], const double dst[4][2],
 	return IZIN_OK;
 }
 
+/*
+ * Least squares over n >= 4 pairs: the linear equations of
+ * izin_homog_quad, one pair of rows a point, weighted by w[i] (NULL: all
+ * 1), solved through the normal equations.  Both sides are first moved
+ * to their centroid and scaled to unit spread, which keeps those
+ * equations well conditioned whatever the pixel and module units.
+ */
+int
+izin_homog_fit(const double (*src)[2], const double (*dst)[2],
+               const double *w, int n, izin_homog *h)
+{
+	double a[8][9], x[8], ts[3], td[3], m[9], r[2][9];
+	int i, j, k, q;
+
+	if (n < 4)
+		return IZIN_EINVAL;
+	for (q = 0; q < 2; q++) {
+		const double (*p)[2] = q ? dst : src;
+		double cx = 0, cy = 0, d = 0, *tt = q ? td : ts;
+
+		for (i = 0; i < n; i++) {
+			cx += p[i][0];
+			cy += p[i][1];
+		}
+		cx /= n;
+		cy /= n;
+		for (i = 0; i < n; i++)
+			d += hypot(p[i][0] - cx, p[i][1] - cy);
+		if (!(d > 0) || !isfinite(d))
+			return IZIN_EINVAL;
+		tt[0] = n * 1.4142135623730951 / d;
+		tt[1] = cx;
+		tt[2] = cy;
+	}
+	memset(a, 0, sizeof a);
+	for (i = 0; i < n; i++) {
+		double sx = (src[i][0] - ts[1]) * ts[0];
+		double sy = (src[i][1] - ts[2]) * ts[0];
+		double dx = (dst[i][0] - td[1]) * td[0];
+		double dy = (dst[i][1] - td[2]) * td[0];
+		double wi = w != NULL ? w[i] : 1;
+		double r0[9] = { sx, sy, 1, 0, 0, 0, -sx * dx, -sy * dx, dx };
+		double r1[9] = { 0, 0, 0, sx, sy, 1, -sx * dy, -sy * dy, dy };
+
+		memcpy(r[0], r0, sizeof r0);
+		memcpy(r[1], r1, sizeof r1);
+		for (q = 0; q < 2; q++)
+			for (j = 0; j < 8; j++)
+				for (k = 0; k < 9; k++)
+					a[j][k] += wi * r[q][j] * r[q][k];
+	}
+	if (solve8(a, x) < 0)
+		return IZIN_EINVAL;
+	/* h = Td^-1 * x * Ts, with T(p) = s (p - c). */
+	for (i = 0; i < 8; i++)
+		m[i] = x[i];
+	m[8] = 1;
+	{
+		double s = ts[0], cx = ts[1], cy = ts[2], u[9], sd = td[0];
+
+		/* x * Ts: columns 0, 1 scaled by s, column 2 takes -s c. */
+		for (i = 0; i < 3; i++) {
+			u[3 * i] = m[3 * i] * s;
+			u[3 * i + 1] = m[3 * i + 1] * s;
+			u[3 * i + 2] = m[3 * i + 2] - s * (m[3 * i] * cx +
+			    m[3 * i + 1] * cy);
+		}
+		/* Td^-1 (p) = p / sd + c: rows 0, 1 become r / sd + c row 2. */
+		for (j = 0; j < 3; j++) {
+			m[j] = u[j] / sd + td[1] * u[6 + j];
+			m[3 + j] = u[3 + j] / sd + td[2] * u[6 + j];
+			m[6 + j] = u[6 + j];
+		}
+	}
+	if (!isfinite(m[8]) || fabs(m[8]) < 1e-300)
+		return IZIN_EINVAL;
+	for (i = 0; i < 9; i++) {
+		h->m[i] = m[i] / m[8];
+		if (!isfinite(h->m[i]))
+			return IZIN_EINVAL;
+	}
+	return IZIN_OK;
+}
+
 void
 izin_homog_apply(const izin_homog *h, double x, double y, double *ox,
                  double *oy)

@@ -11,6 +11,7 @@
 #include <zbar.h>
 
 #include "izin.h"
+#include "geom_internal.h"
 #include "scan_internal.h"
 
 /* A photo with a longer side over SCAN_BIG pixels is halved (box
@@ -89,6 +90,18 @@ pass(struct scan *s, const izin_image *im)
 	return err ? err : found;
 }
 
+/* The geometry stage's zbar pass over a symbol it straightened: counted
+ * with the stage, as one pass. */
+static int
+flat_pass(void *arg, const izin_image *flat)
+{
+	struct scan *s = arg;
+	int r = pass(s, flat);
+
+	s->passes--;
+	return r;
+}
+
 /* A pass over a prepared copy, which it frees; NULL is a copy that
  * could not be made for want of memory. */
 static int
@@ -132,6 +145,7 @@ enum {
 	P_INVERT,          /* light codes on dark (upscaled when small) */
 	P_BLUR,            /* noise alone */
 	P_UP_THRESHOLD,    /* small images: blurred threshold, upscaled */
+	P_GEOM,            /* strong perspective, curved pages: geom.c */
 	P_END
 };
 
@@ -170,11 +184,15 @@ harder(struct scan *s, const izin_image *img, const izin_image *base)
 		case P_BLUR:
 			im = izin_prep_blur(base, 1);
 			break;
-		default:
+		case P_UP_THRESHOLD:
 			if (up == NULL)
 				continue;
 			im = blur_threshold(up);
 			break;
+		default:
+			s->passes++;
+			r = izin_geom_straighten(base, flat_pass, s);
+			continue;
 		}
 		r = pass_copy(s, im);
 	}

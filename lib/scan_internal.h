@@ -10,7 +10,7 @@
 
 /* Most zbar passes izin_scan() makes over one image: the plain pass and
  * the extra ones it makes when that finds nothing. */
-#define IZIN_SCAN_PASSES_MAX 7
+#define IZIN_SCAN_PASSES_MAX 8
 
 /* izin_scan() stopping after maxpasses passes (1: the plain pass only);
  * the number of passes made goes to *passes when it is not NULL. */
