@@ -307,7 +307,9 @@ extreme(const struct blobs *L, int k, double dx, double dy, double p[2])
  * photo. */
 struct ctrl {
 	double (*src)[2], (*dst)[2];
-	int n, cap, fixed;       /* the first fixed come from the finders */
+	int n, cap;
+	int fixed;               /* the first fixed come from the finders, */
+	int tracked;             /* those up to tracked from the timing */
 };
 
 static int
@@ -336,11 +338,49 @@ ctrl_add(struct ctrl *c, double u, double v, double x, double y)
 
 /* Module space to the photo: a homography, plus a smooth displacement
  * (a polynomial in u/side, v/side) for a page that is not flat. */
+struct spline;
+
 struct model {
 	izin_homog h;
 	int side, terms;
 	double cx[TERMS_MAX], cy[TERMS_MAX];
+	const struct spline *sp;     /* in place of the polynomial */
 };
+
+/*
+ * A thin-plate spline through the control points' displacements from
+ * the homography: the smoothest surface (least bending) that passes by
+ * every one, and flat (affine) away from them.  Where a page bends
+ * sharply near the spine, a cubic over the whole symbol cannot follow,
+ * and this can.
+ */
+struct spline {
+	int n;
+	double (*p)[2];              /* control points, u / side, v / side */
+	double *w[2];                /* their weights, x and y */
+	double a[2][3];              /* the affine part */
+};
+
+static double
+tps_kernel(double dx, double dy)
+{
+	double r2 = dx * dx + dy * dy;
+
+	return r2 > 1e-300 ? r2 * log(r2) / 2 : 0;
+}
+
+static void
+spline_eval(const struct spline *sp, double s, double t, double out[2])
+{
+	for (int q = 0; q < 2; q++) {
+		double v = sp->a[q][0] + sp->a[q][1] * s + sp->a[q][2] * t;
+
+		for (int i = 0; i < sp->n; i++)
+			v += sp->w[q][i] * tps_kernel(s - sp->p[i][0],
+			    t - sp->p[i][1]);
+		out[q] = v;
+	}
+}
 
 static int
 powers(double s, double t, int terms, double *out)
@@ -360,7 +400,13 @@ model_map(const struct model *m, double u, double v, double *x, double *y)
 	double b[TERMS_MAX];
 
 	izin_homog_apply(&m->h, u, v, x, y);
-	if (m->terms > 0) {
+	if (m->sp != NULL) {
+		double d[2];
+
+		spline_eval(m->sp, u / m->side, v / m->side, d);
+		*x += d[0];
+		*y += d[1];
+	} else if (m->terms > 0) {
 		powers(u / m->side - 0.5, v / m->side - 0.5, m->terms, b);
 		for (int i = 0; i < m->terms; i++) {
 			*x += m->cx[i] * b[i];
@@ -449,6 +495,90 @@ model_fit(struct model *m, const struct ctrl *c, int side, int terms)
 	return 0;
 }
 
+static void
+spline_free(struct spline *sp)
+{
+	free(sp->p);
+	memset(sp, 0, sizeof *sp);
+}
+
+/* Most points a spline is fitted through: its system grows with the
+ * cube of their number.  Timing-pattern points beyond it are thinned. */
+#define SPLINE_MAX 120
+
+/*
+ * Fit sp to what the homography h leaves of c's points: the finders'
+ * corners and the alignment patterns all, the timing patterns' modules
+ * thinned to fit.  A little smoothing takes out the pixel noise of the
+ * points.  -1 when the system is singular.
+ */
+static int
+spline_fit(struct spline *sp, const struct ctrl *c, const izin_homog *h,
+           int side)
+{
+	int extra = c->tracked - c->fixed, keep = c->n - extra, stride;
+	int m, i, j, q, k, n1;
+	double *a, x, y;
+
+	memset(sp, 0, sizeof *sp);
+	stride = keep >= SPLINE_MAX ? extra + 1 :
+	    (extra + (SPLINE_MAX - keep) - 1) / (SPLINE_MAX - keep);
+	stride = stride < 1 ? 1 : stride;
+	m = keep + (extra + stride - 1) / stride;
+	n1 = m + 3;
+	/* Points, then both weights, the residuals, and the system. */
+	sp->p = malloc((size_t)m * sizeof *sp->p + (size_t)(4 * m + 6) *
+	    sizeof(double) + (size_t)n1 * (n1 + 1) * sizeof(double));
+	if (sp->p == NULL)
+		return IZIN_ENOMEM;
+	sp->w[0] = (double *)(sp->p + m);
+	sp->w[1] = sp->w[0] + m + 3;
+	{
+		double *res = sp->w[1] + m + 3;
+
+		a = res + 2 * m;
+		for (i = 0, k = 0; i < c->n; i++) {
+			if (i >= c->fixed && i < c->tracked &&
+			    (i - c->fixed) % stride != 0)
+				continue;
+			sp->p[k][0] = c->src[i][0] / side;
+			sp->p[k][1] = c->src[i][1] / side;
+			izin_homog_apply(h, c->src[i][0], c->src[i][1], &x, &y);
+			res[2 * k] = c->dst[i][0] - x;
+			res[2 * k + 1] = c->dst[i][1] - y;
+			k++;
+		}
+		sp->n = m = k;
+		n1 = m + 3;
+		for (q = 0; q < 2; q++) {
+			memset(a, 0, (size_t)n1 * (n1 + 1) * sizeof *a);
+			for (i = 0; i < m; i++) {
+				double *row = a + (size_t)i * (n1 + 1);
+
+				for (j = 0; j < m; j++)
+					row[j] = tps_kernel(sp->p[i][0] -
+					    sp->p[j][0], sp->p[i][1] -
+					    sp->p[j][1]);
+				row[i] += 1e-4;
+				row[m] = 1;
+				row[m + 1] = sp->p[i][0];
+				row[m + 2] = sp->p[i][1];
+				row[n1] = res[2 * i + q];
+				a[(size_t)m * (n1 + 1) + i] = 1;
+				a[(size_t)(m + 1) * (n1 + 1) + i] = sp->p[i][0];
+				a[(size_t)(m + 2) * (n1 + 1) + i] = sp->p[i][1];
+			}
+			if (solve(a, n1, sp->w[q]) < 0) {
+				spline_free(sp);
+				return -1;
+			}
+			for (k = 0; k < 3; k++)
+				sp->a[q][k] = sp->w[q][m + k];
+		}
+	}
+	return 0;
+}
+
 /* The pixel size of a module at (u, v), across and down. */
 static double
 model_module(const struct model *m, double u, double v)
@@ -511,7 +641,7 @@ find_align(const struct blobs *L, double px, double py, double mod,
 {
 	static const int dir[4][2] = { { 1, 0 }, { -1, 0 }, { 0, 1 },
 	                               { 0, -1 } };
-	double r = 2.2 * mod, best = HUGE_VAL, d, cx, cy;
+	double r = 3.0 * mod, best = HUGE_VAL, d, cx, cy;
 	int x0 = (int)floor(px - r), x1 = (int)ceil(px + r);
 	int y0 = (int)floor(py - r), y1 = (int)ceil(py + r), y, k, len[3];
 	int seen = -1, next;
@@ -618,7 +748,7 @@ static int
 timing(const izin_image *im, const double start[2], const double step[2],
        const double sep[2], struct track *tr)
 {
-	double p[2], c[2], e[2], nx[2], prof[PROF_N], len, thr, lo, hi, t;
+	double p[2], c[2], e[2], nx[2], prof[PROF_N], len, thr, lo, hi, t = 1;
 	double q[2], dist, min, max, v, prev;
 	int b, k, dark, found;
 
@@ -670,17 +800,29 @@ timing(const izin_image *im, const double start[2], const double step[2],
 				tr->side = b + 8;
 			return 0;
 		}
+		/* Across: the module's run of its own shade.  One module
+		 * long, its middle is the row's; longer, it runs on into a
+		 * neighbouring row, and the end nearer the track is still
+		 * this row's edge.  Half the offset is taken, so one
+		 * misjudged module does not throw the track. */
 		nx[0] = -e[1];
 		nx[1] = e[0];
-		if (dark && (thr = profile(im, c, nx, 1.5 * len, prof)) >= 0 &&
-		    mid_run(prof, PROF_N, thr, 1, &lo, &hi) &&
-		    hi - lo > 0.5 * (PROF_N - 1) / 3 &&
-		    hi - lo < 1.5 * (PROF_N - 1) / 3) {
-			double sh = (lo + hi) / 2 * 1.5 * len * 2 / (PROF_N - 1);
+		if ((thr = profile(im, c, nx, 2 * len, prof)) >= 0 &&
+		    mid_run(prof, PROF_N, thr, dark, &lo, &hi)) {
+			double u = 2 * len * 2 / (PROF_N - 1), a = lo * u;
+			double z = hi * u, sh = 0, run = z - a;
 
+			if (run > 0.5 * len && run < 1.5 * len)
+				sh = (a + z) / 2;
+			else if (run >= 1.5 * len && fabs(a + 0.5 * len) <
+			    0.45 * len && fabs(z - 0.5 * len) >= 0.45 * len)
+				sh = a + 0.5 * len;
+			else if (run >= 1.5 * len && fabs(z - 0.5 * len) <
+			    0.45 * len && fabs(a + 0.5 * len) >= 0.45 * len)
+				sh = z - 0.5 * len;
 			for (k = 0; k < 2; k++) {
-				c[k] += sh * nx[k];
-				q[k] += sh * nx[k];
+				c[k] += 0.5 * sh * nx[k];
+				q[k] += 0.5 * sh * nx[k];
 			}
 		}
 		if (b >= 8) {
@@ -688,11 +830,11 @@ timing(const izin_image *im, const double start[2], const double step[2],
 			tr->p[tr->n][0] = c[0];
 			tr->p[tr->n++][1] = c[1];
 		}
-		/* Next: the direction from the last centres, the module
-		 * length as lately seen. */
-		if (tr->n >= 2) {
-			double dx = c[0] - tr->p[tr->n - 2][0];
-			double dy = c[1] - tr->p[tr->n - 2][1];
+		/* Next: the direction over the last few centres, the
+		 * module length as lately seen. */
+		if (tr->n >= 4) {
+			double dx = c[0] - tr->p[tr->n - 4][0];
+			double dy = c[1] - tr->p[tr->n - 4][1];
 			double dl = hypot(dx, dy);
 
 			if (dl > 0) {
@@ -815,6 +957,26 @@ attempt(const struct symbol *s, const struct model *m, izin_geom_try try,
 	return r;
 }
 
+/* The same points through a spline over the model's homography, for a
+ * page that bends more sharply than a cubic can follow. */
+static int
+attempt_spline(const struct symbol *s, const struct ctrl *c,
+               const struct model *m, izin_geom_try try, void *arg)
+{
+	struct spline sp;
+	struct model ms = *m;
+	int r;
+
+	if (c->n - c->fixed < 8)
+		return 0;
+	if ((r = spline_fit(&sp, c, &m->h, m->side)) != 0)
+		return r < 0 && r != -1 ? r : 0;
+	ms.sp = &sp;
+	r = attempt(s, &ms, try, arg);
+	spline_free(&sp);
+	return r;
+}
+
 /* The finders' corners as control points, in a symbol of this side. */
 static int
 finder_ctrl(const struct symbol *s, int side, struct ctrl *c)
@@ -864,6 +1026,7 @@ fit_version(const struct symbol *s, int version, const struct track tr[2],
 	if ((r = track_add(&tr[0], 0, side, &c)) < 0 ||
 	    (r = track_add(&tr[1], 1, side, &c)) < 0)
 		goto out;
+	c.tracked = c.n;
 	if (model_fit(&m, &c, side, terms_for(&c)) < 0) {
 		r = 0;
 		goto out;
@@ -918,7 +1081,8 @@ fit_version(const struct symbol *s, int version, const struct track tr[2],
 			r = 0;
 			goto out;
 		}
-		if ((r = attempt(s, &m, try, arg)) != 0)
+		if ((r = attempt(s, &m, try, arg)) != 0 ||
+		    (r = attempt_spline(s, &c, &m, try, arg)) != 0)
 			goto out;
 	}
 	r = 0;

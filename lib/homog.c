@@ -48,6 +48,21 @@ solve8(double a[8][9], double x[8])
 	return 0;
 }
 
+/* Whether a map squeezes the plane onto a line or a point: its
+ * determinant, against the size of its entries, is (to rounding) zero. */
+static int
+degenerate(const double *m)
+{
+	double det = m[0] * (m[4] * m[8] - m[5] * m[7]) -
+	    m[1] * (m[3] * m[8] - m[5] * m[6]) +
+	    m[2] * (m[3] * m[7] - m[4] * m[6]);
+	double c0 = hypot(hypot(m[0], m[3]), m[6]);
+	double c1 = hypot(hypot(m[1], m[4]), m[7]);
+	double c2 = hypot(hypot(m[2], m[5]), m[8]);
+
+	return !(fabs(det) > 1e-10 * c0 * c1 * c2);
+}
+
 int
 izin_homog_quad(const double src[4][2], const double dst[4][2],
                 izin_homog *h)
@@ -72,7 +87,7 @@ izin_homog_quad(const double src[4][2], const double dst[4][2],
 		h->m[i] = x[i];
 	}
 	h->m[8] = 1;
-	return IZIN_OK;
+	return degenerate(h->m) ? IZIN_EINVAL : IZIN_OK;
 }
 
 /*
@@ -156,7 +171,7 @@ izin_homog_fit(const double (*src)[2], const double (*dst)[2],
 		if (!isfinite(h->m[i]))
 			return IZIN_EINVAL;
 	}
-	return IZIN_OK;
+	return degenerate(h->m) ? IZIN_EINVAL : IZIN_OK;
 }
 
 void
