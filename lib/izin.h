@@ -801,7 +801,9 @@ typedef struct izin_codes {
  * only).  When a first plain pass (on a halved copy of photos over
  * 2200 px a side) finds nothing, try harder: the full-size image, an
  * upscaled copy of a small one, and blurred-thresholded, sharpened,
- * inverted and blurred copies, at most 7 passes.  Texts are the code's
+ * inverted and blurred copies; then, last, the geometry stage, which
+ * straightens codes seen at a steep angle or on a curved page before
+ * zbar reads them (8 passes in all).  Texts are the code's
  * bytes as stored (zbar's charset guessing is off).  The same text found
  * twice is reported once, also when an image holds two prints of one
  * card.  *out holds zero or more codes; caller frees with
