@@ -1255,9 +1255,15 @@ triples(const struct finder *f, int nf, struct triple *t, int max)
 /* Finders and symbols at one scale: img thresholded (after a box blur
  * of this radius) into dark regions, finder patterns among them, and
  * each likely triple tried. */
+/* Where finder patterns were seen: a box, and their largest module. */
+struct seen {
+	double x0, y0, x1, y1, m;
+	int n;
+};
+
 static int
 straighten(const izin_image *img, int blur, int radius, int *budget,
-           izin_geom_try try, void *arg)
+           struct seen *box, izin_geom_try try, void *arg)
 {
 	struct finder f[FINDERS_MAX];
 	struct triple t[TRIPLES_MAX];
@@ -1280,6 +1286,13 @@ straighten(const izin_image *img, int blur, int radius, int *budget,
 		goto out;
 	for (i = 0; i < L.nb && nf < FINDERS_MAX; i++)
 		nf += is_finder(&L, i, &f[nf]);
+	for (i = 0; i < nf; i++, box->n++) {
+		box->x0 = box->n ? fmin(box->x0, f[i].x) : f[i].x;
+		box->y0 = box->n ? fmin(box->y0, f[i].y) : f[i].y;
+		box->x1 = box->n ? fmax(box->x1, f[i].x) : f[i].x;
+		box->y1 = box->n ? fmax(box->y1, f[i].y) : f[i].y;
+		box->m = box->n ? fmax(box->m, f[i].m) : f[i].m;
+	}
 	nt = triples(f, nf, t, TRIPLES_MAX);
 	memset(&s, 0, sizeof s);
 	s.im = img;
@@ -1339,10 +1352,31 @@ double_size(const izin_image *src)
 	return dst;
 }
 
-int
-izin_geom_straighten(const izin_image *img, izin_geom_try try, void *arg)
+/* The part of img from x0, y0 to x1, y1 (clipped to it), a copy. */
+static izin_image *
+crop(const izin_image *img, double x0, double y0, double x1, double y1)
 {
-	izin_image *up;
+	int a = x0 < 0 ? 0 : (int)x0, b = y0 < 0 ? 0 : (int)y0;
+	int c = x1 > img->width ? img->width : (int)x1;
+	int d = y1 > img->height ? img->height : (int)y1, y;
+	izin_image *out;
+
+	if (c - a < 21 || d - b < 21 ||
+	    izin_image_new(c - a, d - b, &out) != IZIN_OK)
+		return NULL;
+	for (y = b; y < d; y++)
+		memcpy(out->gray + (size_t)(y - b) * (c - a),
+		    img->gray + (size_t)y * img->width + a, (size_t)(c - a));
+	return out;
+}
+
+int
+izin_geom_straighten(const izin_image *img, const izin_image *fine,
+                     izin_geom_try try, void *arg)
+{
+	struct seen box = { 0, 0, 0, 0, 0, 0 };
+	izin_image *up = NULL;
+	double k, reach;
 	int r, budget = ATTEMPTS_MAX;
 
 	if (img == NULL || img->gray == NULL || try == NULL)
@@ -1353,14 +1387,41 @@ izin_geom_straighten(const izin_image *img, izin_geom_try try, void *arg)
 	 * a threshold over an eighth of the image, which keeps the stones
 	 * of large finders dark.  Then a threshold over a few pixels, for
 	 * small modules whose light rings a wide one fills in. */
-	if ((r = straighten(img, 1, 0, &budget, try, arg)) != 0 ||
-	    (r = straighten(img, 0, 6, &budget, try, arg)) != 0)
+	if ((r = straighten(img, 1, 0, &budget, &box, try, arg)) != 0 ||
+	    (r = straighten(img, 0, 6, &budget, &box, try, arg)) != 0)
 		return r;
-	if (img->width > GEOM_DOUBLE_MAX || img->height > GEOM_DOUBLE_MAX)
+	/*
+	 * Then finer, round the finder patterns seen (none seen, no code
+	 * to look for): in the photo img was halved from, or in img at
+	 * twice the size when it is small, where modules squeezed to a
+	 * pixel or two by a steep angle come apart.  A symbol reaches at
+	 * most 177 modules from a finder.
+	 */
+	if (box.n == 0)
 		return 0;
-	if ((up = double_size(img)) == NULL)
-		return IZIN_ENOMEM;
-	r = straighten(up, 0, 12, &budget, try, arg);
+	if (fine == NULL) {
+		if (img->width > GEOM_DOUBLE_MAX ||
+		    img->height > GEOM_DOUBLE_MAX)
+			return 0;
+		if ((up = double_size(img)) == NULL)
+			return IZIN_ENOMEM;
+		fine = up;
+	}
+	k = (double)fine->width / img->width;
+	reach = fmin(180 * box.m, fmax(img->width, img->height));
+	if (fine != up && (box.x1 - box.x0 + 2 * reach) *
+	    (box.y1 - box.y0 + 2 * reach) < (double)img->width * img->height) {
+		izin_image *part = crop(fine, k * (box.x0 - reach),
+		    k * (box.y0 - reach), k * (box.x1 + reach),
+		    k * (box.y1 + reach));
+
+		if (part == NULL)
+			return 0;
+		r = straighten(part, 0, 12, &budget, &box, try, arg);
+		izin_image_free(part);
+		return r;
+	}
+	r = straighten(fine, 0, 12, &budget, &box, try, arg);
 	izin_image_free(up);
 	return r;
 }

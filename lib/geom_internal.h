@@ -43,10 +43,12 @@ typedef int (*izin_geom_try)(void *arg, const izin_image *flat);
  * (and alignment patterns), fit each symbol's geometry (a homography,
  * refined to a smooth mesh through the alignment-pattern grid and the
  * timing patterns for a curved page), resample it onto a flat, upright
- * image with a quiet zone, and hand that to try.  The number of symbols
- * try read, or a negative IZIN_E... code.
+ * image with a quiet zone, and hand that to try.  fine, when not NULL,
+ * is the photo img was scaled down from, looked at last for codes too
+ * small in img; without it a small img is looked at twice its size.
+ * The number of symbols try read, or a negative IZIN_E... code.
  */
-int izin_geom_straighten(const izin_image *img, izin_geom_try try,
-                         void *arg);
+int izin_geom_straighten(const izin_image *img, const izin_image *fine,
+                         izin_geom_try try, void *arg);
 
 #endif

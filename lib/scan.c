@@ -191,7 +191,8 @@ harder(struct scan *s, const izin_image *img, const izin_image *base)
 			break;
 		default:
 			s->passes++;
-			r = izin_geom_straighten(base, flat_pass, s);
+			r = izin_geom_straighten(base, base != img ? img : NULL,
+			    flat_pass, s);
 			continue;
 		}
 		r = pass_copy(s, im);

@@ -284,7 +284,7 @@ read_back(izin_image *im, const char *text, const char *what)
 	struct seen s = { 0 };
 	izin_codes *c;
 
-	ck_assert_msg(izin_geom_straighten(im, try_flat, &s) == 1,
+	ck_assert_msg(izin_geom_straighten(im, NULL, try_flat, &s) == 1,
 	    "%s: the geometry stage read nothing in %d fits", what, s.calls);
 	ck_assert_str_eq(s.text, text);
 	ck_assert_int_eq(izin_scan(im, &c), 0);
@@ -353,13 +353,13 @@ START_TEST(test_handover)
 	izin_image *im = steep(card_im, 0, card_im->width * 3 / 2);
 	struct seen s = { 0 };
 
-	ck_assert_int_eq(izin_geom_straighten(im, try_flat, &s), 1);
+	ck_assert_int_eq(izin_geom_straighten(im, NULL, try_flat, &s), 1);
 	ck_assert_int_eq(s.read, 1);
 	ck_assert_str_eq(s.text, text);
 	/* An error from try stops the stage and comes back. */
 	memset(&s, 0, sizeof s);
 	s.fail_with = IZIN_ENOMEM;
-	ck_assert_int_eq(izin_geom_straighten(im, try_flat, &s), IZIN_ENOMEM);
+	ck_assert_int_eq(izin_geom_straighten(im, NULL, try_flat, &s), IZIN_ENOMEM);
 	ck_assert_int_eq(s.calls, 1);
 	izin_image_free(im);
 	izin_image_free(card_im);
@@ -385,25 +385,25 @@ START_TEST(test_nothing)
 	int calls = 0;
 	unsigned seed = 1;
 
-	ck_assert_int_eq(izin_geom_straighten(im, never, &calls), 0);
+	ck_assert_int_eq(izin_geom_straighten(im, NULL, never, &calls), 0);
 	ck_assert_int_eq(calls, 0);
 	for (size_t i = 0; i < 800 * 600; i++) {
 		seed = seed * 1103515245u + 12345u;
 		im->gray[i] = (unsigned char)(seed >> 16);
 	}
-	ck_assert_int_eq(izin_geom_straighten(im, never, &calls), 0);
+	ck_assert_int_eq(izin_geom_straighten(im, NULL, never, &calls), 0);
 	ck_assert_int_eq(calls, 0);
 	izin_image_free(im);
 	im = steep(card_im, 2, card_im->width * 3 / 2);
-	ck_assert_int_eq(izin_geom_straighten(im, never, &calls), 0);
+	ck_assert_int_eq(izin_geom_straighten(im, NULL, never, &calls), 0);
 	ck_assert_int_gt(calls, 0);
 	ck_assert_int_le(calls, 40);
-	ck_assert_int_eq(izin_geom_straighten(NULL, never, &calls),
+	ck_assert_int_eq(izin_geom_straighten(NULL, NULL, never, &calls),
 	    IZIN_EINVAL);
-	ck_assert_int_eq(izin_geom_straighten(im, NULL, &calls), IZIN_EINVAL);
+	ck_assert_int_eq(izin_geom_straighten(im, NULL, NULL, &calls), IZIN_EINVAL);
 	izin_image_free(im);
 	im = blank(20, 20, 0);
-	ck_assert_int_eq(izin_geom_straighten(im, never, &calls), 0);
+	ck_assert_int_eq(izin_geom_straighten(im, NULL, never, &calls), 0);
 	izin_image_free(im);
 	izin_image_free(card_im);
 	free(text);

@@ -40,7 +40,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    IZIN_OK);
 	n = (size_t)img->width * img->height;
 	memcpy(img->gray, data + 2, size - 2 < n ? size - 2 : n);
-	r = izin_geom_straighten(img, check_flat, NULL);
+	r = izin_geom_straighten(img, NULL, check_flat, NULL);
 	FUZZ_ASSERT(r == 0 || r == IZIN_ENOMEM);
 	izin_image_free(img);
 	return 0;
