@@ -367,6 +367,38 @@ START_TEST(test_handover)
 }
 END_TEST
 
+/* A small code on a bent page in a photo over 2200 px a side, which
+ * every pass sees halved (modules under 2 pixels there): the stage,
+ * the last pass, is what reads it. */
+START_TEST(test_big_photo)
+{
+	char *text = payload(282, 90);
+	izin_image *card_im = card(text, 4, 4);
+	izin_image *shot = bent(card_im, card_im->width * 3 / 2);
+	izin_image *im = blank(2600, 1900, 0);
+	izin_codes *c;
+	int passes;
+
+	camera(im);
+	for (int y = 0; y < shot->height; y++)
+		memcpy(im->gray + (size_t)(700 + y) * im->width + 1500,
+		    shot->gray + (size_t)y * shot->width, (size_t)shot->width);
+	ck_assert_int_eq(izin_scan_limited(im, IZIN_SCAN_PASSES_MAX, &c,
+	    &passes), 0);
+	ck_assert_uint_eq(c->n, 1);
+	ck_assert_str_eq(c->text[0], text);
+	izin_codes_free(c);
+	/* The geometry stage, the last pass, is what read it. */
+	ck_assert_int_eq(izin_scan_limited(im, passes - 1, &c, NULL), 0);
+	ck_assert_uint_eq(c->n, 0);
+	izin_codes_free(c);
+	izin_image_free(im);
+	izin_image_free(shot);
+	izin_image_free(card_im);
+	free(text);
+}
+END_TEST
+
 static int
 never(void *arg, const izin_image *flat)
 {
@@ -425,6 +457,7 @@ geom_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_steep, 0, 8);
 	tcase_add_loop_test(tc, test_bent, 0, 8);
+	tcase_add_test(tc, test_big_photo);
 	tcase_add_test(tc, test_handover);
 	tcase_add_test(tc, test_nothing);
 	suite_add_tcase(s, tc);
