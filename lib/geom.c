@@ -750,7 +750,7 @@ timing(const izin_image *im, const double start[2], const double step[2],
 {
 	double p[2], c[2], e[2], nx[2], prof[PROF_N], len, thr, lo, hi, t = 1;
 	double q[2], dist, min, max, v, prev;
-	int b, k, dark, found;
+	int b, k, dark, found, lost = 0;
 
 	tr->n = tr->side = 0;
 	p[0] = start[0];
@@ -787,8 +787,20 @@ timing(const izin_image *im, const double start[2], const double step[2],
 			}
 			prev = v;
 		}
-		if (!found)
-			return 0;
+		/* An edge lost to blur or a speck: take the module to be as
+		 * long as the last ones, twice at most in a row, and put no
+		 * control point there. */
+		/* A module much longer than the last ones is edges missed:
+		 * as good as lost. */
+		if (found && t > 1.6)
+			found = 0;
+		if (!found) {
+			if (++lost > 2)
+				return 0;
+			t = 1;
+		} else {
+			lost = 0;
+		}
 		q[0] = p[0] + t * len * e[0];
 		q[1] = p[1] + t * len * e[1];
 		c[0] = (p[0] + q[0]) / 2;
@@ -825,7 +837,7 @@ timing(const izin_image *im, const double start[2], const double step[2],
 				q[k] += 0.5 * sh * nx[k];
 			}
 		}
-		if (b >= 8) {
+		if (b >= 8 && !lost) {
 			tr->b[tr->n] = b;
 			tr->p[tr->n][0] = c[0];
 			tr->p[tr->n++][1] = c[1];
@@ -1169,7 +1181,10 @@ try_symbol(struct symbol *s, izin_geom_try try, void *arg)
 	}
 	for (k = 0; k < 2; k++) {
 		v = (tr[k].side - 17) / 4;
+		/* A count far from what the finders' spacing says lost its
+		 * way. */
 		if (tr[k].side < 21 || (tr[k].side - 17) % 4 != 0 ||
+		    fabs(tr[k].side - est) > 0.15 * est + 4 ||
 		    (k == 1 && tr[1].side == tr[0].side) ||
 		    (r = fit_version(s, v, tr, try, arg)) == 0)
 			continue;
