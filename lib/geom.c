@@ -685,6 +685,8 @@ find_align(const struct blobs *L, double px, double py, double mod,
 #define EDGES_MAX 180
 struct track {
 	int n, side;             /* side: what the count implies, or 0 */
+	int good;                /* the first good points are sure */
+	int back;                /* followed from the far finder */
 	int b[EDGES_MAX];
 	double p[EDGES_MAX][2];
 };
@@ -745,7 +747,7 @@ profile(const izin_image *im, const double p[2], const double d[2],
  * separator's centre.
  */
 static int
-timing(const izin_image *im, const double start[2], const double step[2],
+follow(const izin_image *im, const double start[2], const double step[2],
        const double sep[2], struct track *tr)
 {
 	double p[2], c[2], e[2], nx[2], prof[PROF_N], len, thr, lo, hi, t = 1;
@@ -864,18 +866,36 @@ timing(const izin_image *im, const double start[2], const double step[2],
 	return 0;
 }
 
-/* A track's edges as control points, when its count fits this side. */
+/* follow(), and how much of what it found is sure: a track that lost
+ * its way may have strayed a few modules before it knew. */
+static int
+timing(const izin_image *im, const double start[2], const double step[2],
+       const double sep[2], int back, struct track *tr)
+{
+	int r = follow(im, start, step, sep, tr);
+
+	tr->back = back;
+	tr->good = tr->side ? tr->n : tr->n > 4 ? tr->n - 4 : 0;
+	return r;
+}
+
+/*
+ * A track's modules as control points in a symbol of this side.  A track
+ * whose count fits the side gives them all; one that lost its way gives
+ * those before it strayed, which are right however it ended.  A track
+ * from the far finder numbers its modules from that end.
+ */
 static int
 track_add(const struct track *tr, int down, int side, struct ctrl *c)
 {
-	int k, err = IZIN_OK;
+	int k, n = tr->side == side ? tr->n : tr->good, err = IZIN_OK;
+	double m;
 
-	if (tr->side != side)
-		return IZIN_OK;
-	for (k = 0; k < tr->n && err == IZIN_OK; k++)
-		err = down ? ctrl_add(c, 6.5, tr->b[k] + 0.5, tr->p[k][0],
-		    tr->p[k][1]) : ctrl_add(c, tr->b[k] + 0.5, 6.5,
-		    tr->p[k][0], tr->p[k][1]);
+	for (k = 0; k < n && err == IZIN_OK; k++) {
+		m = tr->back ? side - tr->b[k] - 0.5 : tr->b[k] + 0.5;
+		err = down ? ctrl_add(c, 6.5, m, tr->p[k][0], tr->p[k][1]) :
+		    ctrl_add(c, m, 6.5, tr->p[k][0], tr->p[k][1]);
+	}
 	return err;
 }
 
@@ -1025,7 +1045,7 @@ finder_ctrl(const struct symbol *s, int side, struct ctrl *c)
  * fit.  Each stage's fit is handed to try.
  */
 static int
-fit_version(const struct symbol *s, int version, const struct track tr[2],
+fit_version(const struct symbol *s, int version, const struct track tr[4],
             izin_geom_try try, void *arg)
 {
 	int side = IZIN_QR_SIDE(version), pos[7], na, i, j, k, n, r, round;
@@ -1035,8 +1055,12 @@ fit_version(const struct symbol *s, int version, const struct track tr[2],
 
 	if ((r = finder_ctrl(s, side, &c)) < 0)
 		goto out;
-	if ((r = track_add(&tr[0], 0, side, &c)) < 0 ||
-	    (r = track_add(&tr[1], 1, side, &c)) < 0)
+	/* Each axis from the top-left finder; from the far one too when
+	 * that track did not get through. */
+	for (k = 0; k < 4 && r == IZIN_OK; k++)
+		if (k < 2 || tr[k - 2].side != side)
+			r = track_add(&tr[k], k % 2, side, &c);
+	if (r < 0)
 		goto out;
 	c.tracked = c.n;
 	if (model_fit(&m, &c, side, terms_for(&c)) < 0) {
@@ -1128,7 +1152,7 @@ try_symbol(struct symbol *s, izin_geom_try try, void *arg)
 	double ux = ur->x - ul->x, uy = ur->y - ul->y;
 	double vx = dl->x - ul->x, vy = dl->y - ul->y;
 	double lu = hypot(ux, uy), lv = hypot(vx, vy), mod[3], est;
-	struct track tr[2];
+	struct track tr[4];
 	int i, k, v0, v, r = 0;
 
 	ux /= lu;
@@ -1162,30 +1186,53 @@ try_symbol(struct symbol *s, izin_geom_try try, void *arg)
 	    2 + 7;
 	v0 = (int)lround((est - 17) / 4);
 	v0 = v0 < 1 ? 1 : v0 > 40 ? 40 : v0;
-	/* The timing patterns, followed from the top-left finder's ring,
-	 * tell the side better than the finders' spacing: try what they
-	 * say first. */
-	for (k = 0; k < 2; k++) {
+	/* The timing patterns, followed from the top-left finder's ring
+	 * (and back from the far finders'), tell the side better than the
+	 * finders' spacing: try what they say first. */
+	for (k = 0; k < 4; k++) {
 		const double (*q)[2] = (const double (*)[2])s->corner[0];
-		/* Row: from the ring's right edge, along its bottom edge;
-		 * column: from its bottom edge, along its right edge. */
-		int a0 = k ? 2 : 1, a1 = 3, b0 = k ? 1 : 2, b1 = 3;
-		double st[2], sp[2];
+		const double (*f)[2] = (const double (*)[2])s->corner[k % 2 + 1];
+		double st[2], sp[2], to[2];
 
 		for (i = 0; i < 2; i++) {
-			st[i] = q[a0][i] + 6.5 / 7 * (q[a1][i] - q[a0][i]);
-			sp[i] = (q[b1][i] - q[b0][i]) / 7;
+			if (k == 0) {
+				/* Row: from the ring's right edge, along its
+				 * bottom edge. */
+				st[i] = q[1][i] + 6.5 / 7 * (q[3][i] - q[1][i]);
+				sp[i] = (q[3][i] - q[2][i]) / 7;
+				to[i] = s->sep[0][i];
+			} else if (k == 1) {
+				/* Column: from its bottom edge, along its
+				 * right edge. */
+				st[i] = q[2][i] + 6.5 / 7 * (q[3][i] - q[2][i]);
+				sp[i] = (q[3][i] - q[1][i]) / 7;
+				to[i] = s->sep[1][i];
+			} else if (k == 2) {
+				/* Row, back from the top-right finder's left
+				 * edge to the top-left one's separator. */
+				st[i] = f[0][i] + 6.5 / 7 * (f[2][i] - f[0][i]);
+				sp[i] = (f[2][i] - f[3][i]) / 7;
+				to[i] = q[1][i] + 6.5 / 7 * (q[3][i] - q[1][i]) +
+				    (q[3][i] - q[2][i]) / 14;
+			} else {
+				/* Column, up from the bottom-left finder. */
+				st[i] = f[0][i] + 6.5 / 7 * (f[1][i] - f[0][i]);
+				sp[i] = (f[1][i] - f[3][i]) / 7;
+				to[i] = q[2][i] + 6.5 / 7 * (q[3][i] - q[2][i]) +
+				    (q[3][i] - q[1][i]) / 14;
+			}
 		}
-		if ((r = timing(s->im, st, sp, s->sep[k], &tr[k])) < 0)
+		if ((r = timing(s->im, st, sp, to, k >= 2, &tr[k])) < 0)
 			return r;
 	}
-	for (k = 0; k < 2; k++) {
+	for (k = 0; k < 4; k++) {
 		v = (tr[k].side - 17) / 4;
 		/* A count far from what the finders' spacing says lost its
-		 * way. */
+		 * way; a side already tried is not tried again. */
+		for (i = 0; i < k && tr[i].side != tr[k].side; i++)
+			;
 		if (tr[k].side < 21 || (tr[k].side - 17) % 4 != 0 ||
-		    fabs(tr[k].side - est) > 0.15 * est + 4 ||
-		    (k == 1 && tr[1].side == tr[0].side) ||
+		    fabs(tr[k].side - est) > 0.15 * est + 4 || i < k ||
 		    (r = fit_version(s, v, tr, try, arg)) == 0)
 			continue;
 		return r;
@@ -1193,7 +1240,9 @@ try_symbol(struct symbol *s, izin_geom_try try, void *arg)
 	for (i = 0; i < VERSIONS_TRIED; i++) {
 		v = v0 + (i % 2 ? (i + 1) / 2 : -(i / 2));
 		if (v < 1 || v > 40 || IZIN_QR_SIDE(v) == tr[0].side ||
-		    IZIN_QR_SIDE(v) == tr[1].side)
+		    IZIN_QR_SIDE(v) == tr[1].side ||
+		    IZIN_QR_SIDE(v) == tr[2].side ||
+		    IZIN_QR_SIDE(v) == tr[3].side)
 			continue;
 		if ((r = fit_version(s, v, tr, try, arg)) != 0)
 			return r;
