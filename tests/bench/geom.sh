@@ -59,14 +59,17 @@ geom_exact() {
 # geom_ms TIME N: milliseconds per run
 geom_ms() { awk -v t="$1" -v n="$2" 'BEGIN { printf "%.1f", t * 1000 / n }'; }
 
-# geom_loop N CMD...: CMD N times (one latency run)
-geom_loop() {
-	gn=$1
-	shift
-	while [ "$gn" -gt 0 ]; do
-		"$@" > /dev/null 2>&1 || :
-		gn=$((gn - 1))
-	done
+# geom_pair OLD NEW: RUNS runs of each of two shell commands, taken in
+# turns so that a busy moment of the machine falls on both alike; prints
+# the two medians in seconds
+geom_pair() {
+	gi=0
+	while [ $gi -lt "$RUNS" ]; do
+		t0=$(now); sh -c "$1" || :; t1=$(now); sh -c "$2" || :; t2=$(now)
+		echo "$t0 $t1 $t2" | awk '{ print $2 - $1, $3 - $2 }'
+		gi=$((gi + 1))
+	done > "$d/pair.txt"
+	echo "$(cut -d' ' -f1 "$d/pair.txt" | median) $(cut -d' ' -f2 "$d/pair.txt" | median)"
 }
 
 bench_geom() {
@@ -142,16 +145,16 @@ bench_geom() {
 	RUNS=${GEOM_RUNS:-5}
 
 	# (a) clean throughput, one process, one thread
-	files="'$d'/png/*.png"
 	n=$(ls "$d"/png | wc -l)
-	tb=$(time_runs sh -c "'$old' -T '$d/k.pub' -j 1 $files > /dev/null")
-	tn=$(time_runs sh -c "'$new' -T '$d/k.pub' -j 1 $files > /dev/null")
-	echo "  clean PNGs, $n in one process, 1 thread:  base $(rate "$tb" "$n")  now $(rate "$tn" "$n") images/s  now/base time $(ratio "$tn" "$tb")  (target <= 1)"
-	# (b) single-image latency, each run the mean of 20
+	set -- $(geom_pair "'$old' -T '$d/k.pub' -j 1 '$d'/png/*.png > /dev/null" \
+		"'$new' -T '$d/k.pub' -j 1 '$d'/png/*.png > /dev/null")
+	echo "  clean PNGs, $n in one process, 1 thread:  base $(rate "$1" "$n")  now $(rate "$2" "$n") images/s  now/base time $(ratio "$2" "$1")  (target <= 1)"
+	# (b) single-image latency, each run the mean of 40 invocations
 	one=$(ls "$d"/png/*.png | head -n 1)
-	tb=$(time_runs geom_loop 20 "$old" -T "$d/k.pub" -j 1 "$one")
-	tn=$(time_runs geom_loop 20 "$new" -T "$d/k.pub" -j 1 "$one")
-	echo "  one clean PNG:                 base $(geom_ms "$tb" 20) ms  now $(geom_ms "$tn" 20) ms  now/base $(ratio "$tn" "$tb")  (target <= 1)"
+	loop='i=0; while [ $i -lt 40 ]; do "$0" -T "$1" -j 1 "$2" > /dev/null; i=$((i + 1)); done'
+	set -- $(geom_pair "sh -c '$loop' '$old' '$d/k.pub' '$one'" \
+		"sh -c '$loop' '$new' '$d/k.pub' '$one'")
+	echo "  one clean PNG:                 base $(geom_ms "$1" 40) ms  now $(geom_ms "$2" 40) ms  now/base $(ratio "$2" "$1")  (target <= 1)"
 	# (c) a 12-megapixel phone photo of no code at all: a textured
 	# table, some shapes and printed-looking blocks, blurred, JPEG 90
 	$_dim -size 500x375 plasma:'#7a6a5a'-'#c8b8a0' -seed 11 \
@@ -161,16 +164,16 @@ bench_geom() {
 		-fill '#2a4a7a' -draw 'polygon 1000,2000 2200,1800 2500,2800 900,2900' \
 		-fill '#111111' -draw 'rectangle 2600,400 2700,1200' \
 		-blur 0x1.2 -quality 90 "$d/nocode.jpg"
-	tb=$(time_runs sh -c "'$old' --raw -j 1 '$d/nocode.jpg' > /dev/null 2>&1 || :")
-	tn=$(time_runs sh -c "'$new' --raw -j 1 '$d/nocode.jpg' > /dev/null 2>&1 || :")
-	echo "  no code, 4000x3000 JPEG:       base $(geom_ms "$tb" 1) ms  now $(geom_ms "$tn" 1) ms  now/base $(ratio "$tn" "$tb")  (target <= 1.5)"
+	set -- $(geom_pair "'$old' --raw -j 1 '$d/nocode.jpg' > /dev/null 2>&1" \
+		"'$new' --raw -j 1 '$d/nocode.jpg' > /dev/null 2>&1")
+	echo "  no code, 4000x3000 JPEG:       base $(geom_ms "$1" 1) ms  now $(geom_ms "$2" 1) ms  now/base $(ratio "$2" "$1")  (target <= 1.5)"
 	# (d) one distorted photo of each kind
 	for kind in $kinds; do
 		f=$(ls "$d/$kind"/*.jpg | head -n 1)
-		tb=$(time_runs sh -c "'$old' --raw -j 1 '$f' > /dev/null 2>&1 || :")
-		tn=$(time_runs sh -c "'$new' --raw -j 1 '$f' > /dev/null 2>&1 || :")
+		set -- $(geom_pair "'$old' --raw -j 1 '$f' > /dev/null 2>&1" \
+			"'$new' --raw -j 1 '$f' > /dev/null 2>&1")
 		printf '  one %-18s         base %s ms  now %s ms  now/base %s\n' \
-			"$kind:" "$(geom_ms "$tb" 1)" "$(geom_ms "$tn" 1)" "$(ratio "$tn" "$tb")"
+			"$kind:" "$(geom_ms "$1" 1)" "$(geom_ms "$2" 1)" "$(ratio "$2" "$1")"
 	done
 	RUNS=$runs
 }
