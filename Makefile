@@ -28,8 +28,9 @@ DEB_PKGS = gcc make pkg-config $(foreach p,$(PKGS),$(word 2,$(subst :, ,$(p)))) 
 # xmllint the SVG (tests/cli_map.sh).
 DEB_PKGS += gdal-bin libxml2-utils
 # Debian packages only make bench needs: the connection pooler the centre
-# section measures against a direct connection.
-BENCH_PKGS = pgbouncer
+# section measures against a direct connection, and ZXingReader (1.4), the
+# second outside decoder the scan and geom sections compare against.
+BENCH_PKGS = pgbouncer zxing-cpp-tools
 
 ifeq ($(SANITIZE),1)
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
