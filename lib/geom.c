@@ -1449,10 +1449,12 @@ izin_geom_straighten(const izin_image *img, const izin_image *fine,
 		return 0;
 	/* First as a plain pass sees it: a little blur against noise, and
 	 * a threshold over an eighth of the image, which keeps the stones
-	 * of large finders dark.  Then a threshold over a few pixels, for
-	 * small modules whose light rings a wide one fills in. */
+	 * of large finders dark.  Then a threshold over ten pixels, for
+	 * small modules whose light rings a wide one fills in, that still
+	 * keeps a stone of three modules of six pixels dark: a card at a
+	 * steep angle holds finders of both sizes. */
 	if ((r = straighten(img, 1, 0, &budget, &box, try, arg)) != 0 ||
-	    (r = straighten(img, 0, 6, &budget, &box, try, arg)) != 0)
+	    (r = straighten(img, 0, 10, &budget, &box, try, arg)) != 0)
 		return r;
 	/*
 	 * Then finer, round the finder patterns seen (none seen, no code
