@@ -101,7 +101,7 @@ int
 izin_homog_fit(const double (*src)[2], const double (*dst)[2],
                const double *w, int n, izin_homog *h)
 {
-	double a[8][9], x[8], ts[3], td[3], m[9], r[2][9];
+	double a[8][9], x[8], ts[3] = { 0 }, td[3] = { 0 }, m[9], r[2][9];
 	int i, j, k, q;
 
 	if (n < 4)
