@@ -51,4 +51,95 @@ typedef int (*izin_geom_try)(void *arg, const izin_image *flat);
 int izin_geom_straighten(const izin_image *img, const izin_image *fine,
                          izin_geom_try try, void *arg);
 
+/* ---- Reading a symbol's module grid as bits (lib/qrbits.c) ---------- */
+
+/* Segment modes (ISO/IEC 18004's mode indicators are not kept: these
+ * are only what a segment's bytes are). */
+enum {
+	IZIN_QRSEG_NUMERIC,  /* ASCII digits */
+	IZIN_QRSEG_ALNUM,    /* ASCII, the 45-character set (FNC1: '%' turned
+	                      * to GS as the standard says) */
+	IZIN_QRSEG_BYTE,     /* bytes as stored */
+	IZIN_QRSEG_KANJI     /* Shift_JIS byte pairs, rebuilt from 13 bits */
+};
+
+typedef struct izin_qrseg {
+	int mode;            /* IZIN_QRSEG_... */
+	long eci;            /* the ECI designator in force, -1 for none */
+	size_t off, len;     /* its bytes: data[off .. off + len) */
+} izin_qrseg;
+
+/* A symbol read to its segments. */
+typedef struct izin_qrbits {
+	int version;         /* 1-40 */
+	int ecl;             /* 0 L, 1 M, 2 Q, 3 H */
+	int mask;            /* 0-7 */
+	int fnc1;            /* 0, 1 (first position) or 2 (second) */
+	int fnc1_ai;         /* second position: the application indicator */
+	int sa_index, sa_count, sa_parity; /* structured append; -1 if none */
+	int has_eci;         /* an ECI designator anywhere */
+	int corrected;       /* codewords Reed-Solomon corrected */
+	size_t nseg;
+	izin_qrseg *seg;     /* nseg segments in order (malloc'd) */
+	unsigned char *data; /* every segment's bytes, concatenated, NUL
+	                      * after the last (malloc'd) */
+	size_t len;
+} izin_qrbits;
+
+/*
+ * Read a QR symbol from its module matrix m (side x side bytes, row by
+ * row, nonzero = dark, side = 17 + 4 v): format and version information
+ * (the nearest valid code within 3 bits, either copy), unmasking, the
+ * codewords in placement order, the blocks de-interleaved and corrected
+ * (Reed-Solomon over GF(256)), then the segments.  0 and *q filled (free
+ * with izin_qrbits_clear()); IZIN_EINVAL for a matrix that is not a
+ * readable symbol (unknown format, too many errors, a malformed
+ * bitstream), IZIN_ENOMEM.  *q is zeroed on failure.
+ */
+int izin_qrbits_read(const unsigned char *m, int side, izin_qrbits *q);
+/* The segments of a bitstream of n data codewords (version 1-40 sets
+ * the character count widths); 0 or IZIN_EINVAL / IZIN_ENOMEM as
+ * izin_qrbits_read(), which calls it.  For the tests. */
+int izin_qrbits_parse(const unsigned char *data, size_t n, int version,
+                      izin_qrbits *q);
+/* Version v at level ecl (0 L .. 3 H): its blocks (*nb, *nshort of
+ * them one codeword short), parity codewords a block (*ne), and the
+ * module (y * side + x) of each codeword bit, most significant first,
+ * in order[] (room for the return value * 8).  The number of
+ * codewords, or IZIN_EINVAL.  For the tests, which damage codewords. */
+int izin_qrbits_layout(int v, int ecl, int *nb, int *ne, int *nshort,
+                       int *order);
+/* Free what *q holds and zero it; a zeroed *q is fine. */
+void izin_qrbits_clear(izin_qrbits *q);
+
+/*
+ * Read the symbol zbar found at the quadrilateral pts (4 points, image
+ * coordinates, zbar's order: its module-space corners top-left,
+ * bottom-left, bottom-right, top-right, though any order and mirror
+ * image are tried) in img, and keep the reading only when its bytes
+ * match what zbar gave (want, wantlen): every segment's bytes
+ * concatenated, or, for a code whose ECI zbar honours, their text as
+ * UTF-8.  0 and *q filled, IZIN_EINVAL when no matching reading was
+ * found, IZIN_ENOMEM.
+ */
+int izin_qrbits_sample(const izin_image *img, const double pts[4][2],
+                       const char *want, size_t wantlen, izin_qrbits *q);
+
+/*
+ * The text of a code as UTF-8 (NUL-terminated, malloc'd, in *out, its
+ * length in *outlen): from the segments of q when it is not NULL, else
+ * from the bytes alone (the guess below on all of them).  Each segment
+ * in its charset: the ECI in force (the ECI registry's assignments, as
+ * ZXing's CharacterSetECI), Shift_JIS for Kanji mode, ASCII for numeric
+ * and alphanumeric; byte segments with no ECI in force are ISO-8859-1
+ * when the code has an ECI elsewhere, otherwise all of them together
+ * are guessed as ZXing does (a UTF-8 BOM or valid UTF-8 with a
+ * multi-byte character, then Shift_JIS by its heuristics, else
+ * ISO-8859-1).  Bytes that do not convert become U+FFFD.  *how, when
+ * not NULL, gets a static phrase naming the charset chosen ("ECI 20
+ * Shift_JIS", "guessed UTF-8", ...).  0 or IZIN_ENOMEM.
+ */
+int izin_qrtext_utf8(const izin_qrbits *q, const char *bytes, size_t len,
+                     char **out, size_t *outlen, const char **how);
+
 #endif

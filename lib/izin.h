@@ -790,11 +790,24 @@ void izin_image_free(izin_image *img);
 /* ---- Finding QR codes in images ---------------------------------------- */
 
 /* Every QR code found in an image: its decoded bytes (NUL-terminated,
- * the length kept, as zbar gives them). */
+ * the length kept, as zbar gives them), and its text as UTF-8.  The
+ * UTF-8 comes from the code's own bitstream when its module grid reads
+ * again from the image to exactly zbar's bytes: each segment in its
+ * charset (the ECI designator in force, as ZXing maps the ECI registry;
+ * Shift_JIS for Kanji mode; byte segments with no ECI ISO-8859-1 when
+ * the code has an ECI elsewhere, else guessed together as ZXing does:
+ * UTF-8, then Shift_JIS, then ISO-8859-1).  When the grid does not read
+ * again, the same guess on zbar's bytes.  Bytes that do not convert are
+ * U+FFFD; it may hold NUL (UTF-16 text, binary data). */
 typedef struct izin_codes {
 	size_t n;
 	char **text;
 	size_t *len;
+	char **utf8;          /* NUL-terminated UTF-8 */
+	size_t *utf8_len;
+	const char **charset; /* how utf8 was decided, a static phrase:
+	                       * "ECI 26 UTF-8", "Kanji mode Shift_JIS",
+	                       * "guessed Shift_JIS", "ASCII"... */
 } izin_codes;
 
 /* Find and decode the QR codes in an image with zbar (QR symbology

@@ -31,13 +31,43 @@ struct scan {
 	int passes, max;
 };
 
+/* The text as UTF-8 of the code zbar found as sym in im (its bytes
+ * data, len): from the code's segments when its grid reads again from
+ * im to the same bytes (qrsample.c), else guessed from the bytes. */
 static int
-add_code(struct scan *s, const char *data, size_t len)
+code_utf8(const zbar_symbol_t *sym, const izin_image *im, const char *data,
+          size_t len, char **out, size_t *outlen, const char **how)
+{
+	izin_qrbits q;
+	double pts[4][2];
+	int i, r, have = 0;
+
+	if (zbar_symbol_get_loc_size(sym) == 4) {
+		for (i = 0; i < 4; i++) {
+			pts[i][0] = zbar_symbol_get_loc_x(sym, (unsigned)i);
+			pts[i][1] = zbar_symbol_get_loc_y(sym, (unsigned)i);
+		}
+		r = izin_qrbits_sample(im, pts, data, len, &q);
+		if (r == IZIN_ENOMEM)
+			return r;
+		have = r == 0;
+	}
+	r = izin_qrtext_utf8(have ? &q : NULL, data, len, out, outlen, how);
+	if (have)
+		izin_qrbits_clear(&q);
+	return r;
+}
+
+static int
+add_code(struct scan *s, const zbar_symbol_t *sym, const izin_image *im)
 {
 	izin_codes *c = s->codes;
-	size_t i, ncap;
+	const char *data = zbar_symbol_get_data(sym);
+	size_t len = zbar_symbol_get_data_length(sym), i, ncap;
+	const char **how;
 	char **text;
 	size_t *lens;
+	int r;
 
 	for (i = 0; i < c->n; i++)
 		if (c->len[i] == len && memcmp(c->text[i], data, len) == 0)
@@ -50,13 +80,28 @@ add_code(struct scan *s, const char *data, size_t len)
 		if ((lens = realloc(c->len, ncap * sizeof *lens)) == NULL)
 			return IZIN_ENOMEM;
 		c->len = lens;
+		if ((text = realloc(c->utf8, ncap * sizeof *text)) == NULL)
+			return IZIN_ENOMEM;
+		c->utf8 = text;
+		if ((lens = realloc(c->utf8_len, ncap * sizeof *lens)) == NULL)
+			return IZIN_ENOMEM;
+		c->utf8_len = lens;
+		if ((how = realloc(c->charset, ncap * sizeof *how)) == NULL)
+			return IZIN_ENOMEM;
+		c->charset = how;
 		s->cap = ncap;
 	}
 	if ((c->text[c->n] = malloc(len + 1)) == NULL)
 		return IZIN_ENOMEM;
 	memcpy(c->text[c->n], data, len);
 	c->text[c->n][len] = '\0';
-	c->len[c->n++] = len;
+	c->len[c->n] = len;
+	if ((r = code_utf8(sym, im, data, len, &c->utf8[c->n],
+	    &c->utf8_len[c->n], &c->charset[c->n])) < 0) {
+		free(c->text[c->n]);
+		return r;
+	}
+	c->n++;
 	return 0;
 }
 
@@ -82,8 +127,7 @@ pass(struct scan *s, const izin_image *im)
 	    sym != NULL && err == 0; sym = zbar_symbol_next(sym)) {
 		if (zbar_symbol_get_type(sym) != ZBAR_QRCODE)
 			continue;
-		err = add_code(s, zbar_symbol_get_data(sym),
-		    zbar_symbol_get_data_length(sym));
+		err = add_code(s, sym, im);
 		found = 1;
 	}
 	zbar_image_destroy(zi);
@@ -275,9 +319,14 @@ izin_codes_free(izin_codes *c)
 
 	if (c == NULL)
 		return;
-	for (i = 0; i < c->n; i++)
+	for (i = 0; i < c->n; i++) {
 		free(c->text[i]);
+		free(c->utf8[i]);
+	}
 	free(c->text);
 	free(c->len);
+	free(c->utf8);
+	free(c->utf8_len);
+	free(c->charset);
 	free(c);
 }
