@@ -37,8 +37,12 @@ struct result {
 	int decoded;                      /* p and kid hold the payload's */
 	izin_permit p;
 	uint8_t kid[IZIN_KID_LEN];
-	char *text;                       /* the code's text (owned) */
+	char *text;                       /* the code's bytes (owned) */
 	size_t len;
+	char *utf8;                       /* its text as UTF-8 (owned); NULL
+	                                   * for --text, where it is text */
+	size_t utf8_len;
+	const char *charset;              /* how utf8 was decided */
 	unsigned long line;               /* --text: its line number */
 	char detail[160];
 };
@@ -272,6 +276,13 @@ process(const struct ctx *c, struct item *it)
 			izin_errx(2, "out of memory");
 		memcpy(r->text, codes->text[i], codes->len[i] + 1);
 		r->len = codes->len[i];
+		/* The bytes are verified as a permit; the text as UTF-8 is
+		 * what a FOREIGN or MALFORMED record and --raw show. */
+		if ((r->utf8 = malloc(codes->utf8_len[i] + 1)) == NULL)
+			izin_errx(2, "out of memory");
+		memcpy(r->utf8, codes->utf8[i], codes->utf8_len[i] + 1);
+		r->utf8_len = codes->utf8_len[i];
+		r->charset = codes->charset[i];
 		if (!c->raw)
 			judge(c, r);
 	}
@@ -299,7 +310,8 @@ utf8_char(const unsigned char *s, size_t left)
  * A code's text as a record value.  Any code may hold any bytes, but a
  * record holds no NUL and JSON only UTF-8: each NUL and each byte that is
  * not UTF-8 becomes U+FFFD, so that a prankster's code gets its record
- * like any other instead of stopping the run.  --raw prints the bytes.
+ * like any other instead of stopping the run.  --raw prints the text
+ * as UTF-8 as it is.
  */
 static void
 set_text(izin_record *rec, const char *text, size_t len)
@@ -336,7 +348,10 @@ emit(const struct item *it, izin_writer *w, izin_record *rec, int raw)
 		if (r->status == S_UNREADABLE)
 			izin_warnx("%s: %s", it->path, r->detail);
 		if (raw) {
-			if (r->text) {
+			if (r->utf8) {
+				fwrite(r->utf8, 1, r->utf8_len, stdout);
+				putchar('\n');
+			} else if (r->text) {
 				fwrite(r->text, 1, r->len, stdout);
 				putchar('\n');
 			}
@@ -355,8 +370,12 @@ emit(const struct item *it, izin_writer *w, izin_record *rec, int raw)
 			izin_kid_format(r->kid, kid);
 			set(rec, "kid", kid, strlen(kid));
 		}
-		if (r->status == S_FOREIGN || r->status == S_MALFORMED)
-			set_text(rec, r->text, r->len);
+		if (r->status == S_FOREIGN || r->status == S_MALFORMED) {
+			if (r->utf8)
+				set_text(rec, r->utf8, r->utf8_len);
+			else
+				set_text(rec, r->text, r->len);
+		}
 		if ((err = izin_writer_put(w, rec)) != IZIN_OK)
 			izin_errx(2, "stdout: %s", _(izin_strerror(err)));
 	}
@@ -472,6 +491,15 @@ inspect_one(const struct ctx *c, const struct item *it, size_t i,
 		put_escaped(r->text + k, r->len - k < 64 ? r->len - k : 64);
 		putchar('\n');
 	}
+	/* Not a plain ASCII code: the charset its text was read in, and
+	 * that text. */
+	if (r->utf8 != NULL && r->charset != NULL &&
+	    strcmp(r->charset, "ASCII") != 0) {
+		printf("  %s %s\n", _("charset:"), r->charset);
+		printf("  %s ", _("as UTF-8:"));
+		put_escaped(r->utf8, r->utf8_len);
+		putchar('\n');
+	}
 	izin_payload_dissect(r->text, r->len, d);
 	if (d->n > 0)
 		printf("  %s\n", _("offset length text    part        value"));
@@ -576,8 +604,10 @@ done(void *job, int worked, void *arg)
 		c->flagged |= inspect_emit(c, it);
 	else
 		c->flagged |= emit(it, c->w, c->rec, c->raw);
-	for (size_t k = 0; k < it->n; k++)
+	for (size_t k = 0; k < it->n; k++) {
 		free(it->r[k].text);
+		free(it->r[k].utf8);
+	}
 	free(it->r);
 	izin_progress_tick(c->prog, ++c->ndone);
 	return 0;

@@ -46,21 +46,14 @@ pixel(const izin_image *img, double x, double y)
 	return a * (1 - fy) + b * fy;
 }
 
-static int
-cmp_uchar(const void *a, const void *b)
-{
-	return *(const unsigned char *)a - *(const unsigned char *)b;
-}
-
 /* Halfway between the dark and the light of the symbol's bounding box
- * (its 5th and 95th percentiles, over at most 64 x 64 pixels), or -1
- * when there is no contrast to read. */
+ * (its 5th and 95th percentiles, over 48 x 48 pixels), or -1 when there
+ * is no contrast to read. */
 static double
 threshold(const izin_image *img, const double pts[4][2])
 {
-	unsigned char v[64 * 64];
 	double x0 = pts[0][0], x1 = x0, y0 = pts[0][1], y1 = y0;
-	int i, j, n = 0;
+	int hist[256] = { 0 }, i, j, lo, hi, n;
 
 	for (i = 1; i < 4; i++) {
 		x0 = fmin(x0, pts[i][0]);
@@ -68,15 +61,17 @@ threshold(const izin_image *img, const double pts[4][2])
 		y0 = fmin(y0, pts[i][1]);
 		y1 = fmax(y1, pts[i][1]);
 	}
-	for (i = 0; i < 64; i++)
-		for (j = 0; j < 64; j++)
-			v[n++] = (unsigned char)pixel(img,
-			    x0 + (x1 - x0) * (j + 0.5) / 64,
-			    y0 + (y1 - y0) * (i + 0.5) / 64);
-	qsort(v, (size_t)n, 1, cmp_uchar);
-	if (v[n * 95 / 100] - v[n * 5 / 100] < 24)
+	for (i = 0; i < 48; i++)
+		for (j = 0; j < 48; j++)
+			hist[(int)pixel(img, x0 + (x1 - x0) * (j + 0.5) / 48,
+			    y0 + (y1 - y0) * (i + 0.5) / 48)]++;
+	for (lo = 0, n = 0; (n += hist[lo]) < 48 * 48 / 20; lo++)
+		;
+	for (hi = 255, n = 0; (n += hist[hi]) < 48 * 48 / 20; hi--)
+		;
+	if (hi - lo < 24)
 		return -1;
-	return (v[n * 95 / 100] + v[n * 5 / 100]) / 2.0;
+	return (hi + lo) / 2.0;
 }
 
 /*

@@ -332,13 +332,19 @@ izin_qrtext_utf8(const izin_qrbits *q, const char *bytes, size_t len,
 	if (how != NULL)
 		*how = "ASCII";
 	if (q == NULL) {
+		for (i = 0; i < len && (unsigned char)bytes[i] < 0x80; i++)
+			;
+		/* ASCII reads the same in every guess: no iconv_open(),
+		 * which costs more than the rest for a permit. */
+		if (i == len) {
+			r = put(&b, bytes, len);
+			goto done;
+		}
 		g = guess((const unsigned char *)bytes, len);
 		if ((r = grow(&b, 0)) == 0)
 			r = convert_cs(&b, guessed[g].iconv,
 			    (const unsigned char *)bytes, len);
-		for (i = 0; i < len && (unsigned char)bytes[i] < 0x80; i++)
-			;
-		if (how != NULL && i < len)
+		if (how != NULL)
 			*how = guessed[g].how;
 		goto done;
 	}

@@ -40,8 +40,21 @@ code_utf8(const zbar_symbol_t *sym, const izin_image *im, const char *data,
 {
 	izin_qrbits q;
 	double pts[4][2];
+	size_t k;
 	int i, r, have = 0;
 
+	/*
+	 * A permit's payload is Base45, every byte in QR's 45-character
+	 * alphanumeric set.  Every charset of the ECI table reads such bytes
+	 * as those same ASCII characters (Shift_JIS too, as qrtext.c reads
+	 * it), save UTF-16BE, where each pair would have to be one of the
+	 * CJK characters U+2020-U+5A5A whose two bytes both fall in the set:
+	 * that one case is read as ASCII.  So the grid, about a tenth of
+	 * the cost of a clean scan, is not read for them.
+	 */
+	k = strspn(data, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:");
+	if (k == len)
+		return izin_qrtext_utf8(NULL, data, len, out, outlen, how);
 	if (zbar_symbol_get_loc_size(sym) == 4) {
 		for (i = 0; i < 4; i++) {
 			pts[i][0] = zbar_symbol_get_loc_x(sym, (unsigned)i);
