@@ -7,6 +7,7 @@
  * which segment is in which mode, so that the text can be put into
  * UTF-8 as the standard says (qrtext.c).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,16 +48,13 @@ static const unsigned char nblocks[4][41] = {
 /* ---- GF(256), x^8 + x^4 + x^3 + x^2 + 1 -------------------------------- */
 
 static unsigned char gf_exp[512], gf_log[256];
+static pthread_once_t gf_once = PTHREAD_ONCE_INIT;
 
 static void
-gf_init(void)
+gf_fill(void)
 {
-	/* Idempotent and deterministic: threads racing here write the
-	 * same bytes, and the last store (gf_exp[511]) is checked first. */
 	int i, x = 1;
 
-	if (gf_exp[511] != 0)
-		return;
 	for (i = 0; i < 255; i++) {
 		gf_exp[i] = (unsigned char)x;
 		gf_log[x] = (unsigned char)i;
@@ -680,7 +678,7 @@ izin_qrbits_read(const unsigned char *m, int side, izin_qrbits *q)
 	if (m == NULL || (v = read_version(m, side)) < 0 ||
 	    read_format(m, side, &ecl, &mask) < 0)
 		return IZIN_EINVAL;
-	gf_init();
+	pthread_once(&gf_once, gf_fill);
 	ncw = raw_codewords(v);
 	nb = nblocks[ecl][v];
 	ne = ecc_per_block[ecl][v];
