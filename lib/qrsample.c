@@ -25,9 +25,10 @@ pixel(const izin_image *img, double x, double y)
 	 * centre at + 0.5. */
 	x -= 0.5;
 	y -= 0.5;
-	if (x < 0)
+	/* Written so that NaN, from a degenerate map, lands at 0. */
+	if (!(x >= 0))
 		x = 0;
-	if (y < 0)
+	if (!(y >= 0))
 		y = 0;
 	if (x > img->width - 1)
 		x = img->width - 1;
@@ -93,6 +94,9 @@ side_from_finder(const izin_image *img, const double pts[4][2], int c,
 		return 0;
 	len = hypot(pts[c][0] - pts[(c + 2) % 4][0],
 	    pts[c][1] - pts[(c + 2) % 4][1]);
+	/* A corner far outside the image is no symbol zbar read. */
+	if (!(len < 2.0 * (img->width + img->height)))
+		return 0;
 	steps = (int)(len * 2) + 8;
 	dt = 0.5 / steps;
 	for (i = 0; i < steps && k < 5; i++) {

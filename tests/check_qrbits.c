@@ -364,6 +364,54 @@ START_TEST(test_random_grids)
 }
 END_TEST
 
+/* Sampling noise, a degenerate quad, or a code whose bytes are not
+ * what zbar is said to have read: no reading, no crash. */
+START_TEST(test_sample_hostile)
+{
+	static const double quads[][4][2] = {
+		{ { 10, 10 }, { 10, 150 }, { 150, 150 }, { 150, 10 } },
+		{ { 10, 10 }, { 10, 10 }, { 10, 10 }, { 10, 10 } },
+		{ { 0, 0 }, { 50, 50 }, { 100, 100 }, { 150, 150 } },
+		{ { -1e9, 5 }, { 3, 1e12 }, { 1e9, 1e9 }, { 150, -40 } },
+	};
+	izin_image *im = blank(160, 160, 255);
+	unsigned seed = 7;
+	izin_qrbits q;
+	size_t i;
+
+	for (i = 0; i < 160 * 160; i++) {
+		seed = seed * 1103515245 + 12345;
+		im->gray[i] = (unsigned char)(seed >> 16);
+	}
+	for (i = 0; i < sizeof quads / sizeof quads[0]; i++) {
+		ck_assert_int_eq(izin_qrbits_sample(im, quads[i], "x", 1, &q),
+		    IZIN_EINVAL);
+		ck_assert_ptr_null(q.data);
+	}
+	izin_image_free(im);
+
+	/* A real code, but zbar's bytes said to be something else. */
+	{
+		QRcode *c = QRcode_encodeString8bit("caf\xc3\xa9", 0,
+		    QR_ECLEVEL_M);
+		int n = (c->width + 8) * 4;
+		double quad[4][2] = { { 16, 16 }, { 16, n - 16.0 },
+		    { n - 16.0, n - 16.0 }, { n - 16.0, 16 } };
+
+		im = blank(n, n, 255);
+		draw_modules(im, c->data, c->width, 0, 0, 4, 4, 0, 255);
+		ck_assert_int_eq(izin_qrbits_sample(im, quad, "caf\xc3\xa9", 5,
+		    &q), 0);
+		assert_seg(&q, 0, IZIN_QRSEG_BYTE, -1, "caf\xc3\xa9", 5);
+		izin_qrbits_clear(&q);
+		ck_assert_int_eq(izin_qrbits_sample(im, quad, "cafe", 4, &q),
+		    IZIN_EINVAL);
+		izin_image_free(im);
+		QRcode_free(c);
+	}
+}
+END_TEST
+
 /* Bitstreams that claim more than they hold, or hold what no mode
  * allows: refused, never read past. */
 START_TEST(test_hostile_bitstreams)
@@ -602,6 +650,41 @@ START_TEST(test_scan_utf16)
 }
 END_TEST
 
+/* The Kanji code turned a quarter, a half and three quarters: read
+ * from its grid each way (the label says Kanji mode, not a guess). */
+START_TEST(test_scan_rotated)
+{
+	QRinput *in = input(-1, QR_MODE_KANJI, sjis_text, 14);
+	QRcode *c = encode_input(in, -1);
+	int w = c->width, n = (w + 8) * 3, x, y, k;
+	unsigned char *m = malloc((size_t)w * w), *t = malloc((size_t)w * w);
+	izin_codes *codes;
+	izin_image *im;
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_ptr_nonnull(t);
+	memcpy(m, c->data, (size_t)w * w);
+	for (k = 0; k <= _i; k++) {
+		for (y = 0; y < w; y++)
+			for (x = 0; x < w; x++)
+				t[y * w + x] = m[(w - 1 - x) * w + y];
+		memcpy(m, t, (size_t)w * w);
+	}
+	im = blank(n, n, 255);
+	draw_modules(im, m, w, 0, 0, 3, 4, 0, 255);
+	ck_assert_int_eq(izin_scan(im, &codes), 0);
+	ck_assert_uint_eq(codes->n, 1);
+	ck_assert_str_eq(codes->utf8[0], utf8_text);
+	ck_assert_str_eq(codes->charset[0], "Kanji mode Shift_JIS");
+	izin_codes_free(codes);
+	izin_image_free(im);
+	free(m);
+	free(t);
+	QRcode_free(c);
+	QRinput_free(in);
+}
+END_TEST
+
 /* A permit-like payload: alphanumeric, read from the grid as ASCII. */
 START_TEST(test_scan_payload)
 {
@@ -632,6 +715,7 @@ qrbits_suite(void)
 	tcase_add_loop_test(tc, test_masks, 0, 8);
 	tcase_add_loop_test(tc, test_rs, 0, 7);
 	tcase_add_test(tc, test_random_grids);
+	tcase_add_test(tc, test_sample_hostile);
 	tcase_add_loop_test(tc, test_hostile_bitstreams, 0, 9);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("text");
@@ -648,6 +732,7 @@ qrbits_suite(void)
 	tcase_add_test(tc, test_scan_latin1);
 	tcase_add_test(tc, test_scan_utf8);
 	tcase_add_test(tc, test_scan_utf16);
+	tcase_add_loop_test(tc, test_scan_rotated, 0, 4);
 	tcase_add_test(tc, test_scan_payload);
 	suite_add_tcase(s, tc);
 	return s;
