@@ -1856,7 +1856,9 @@ START_TEST(qr_scan_code_with_nul_or_binary)
 		out_is(0, 1, "status", "MALFORMED");
 		out_is(0, 1, "text", "IZ:\xef\xbf\xbd");
 		out_is(0, 2, "status", "FOREIGN");
-		out_is(0, 2, "text", "A\xef\xbf\xbd" "B");
+		/* No ECI, not UTF-8, not Shift_JIS: ISO-8859-1, as ZXing
+		 * reads it (qrtext.c), so 0xff is U+00FF. */
+		out_is(0, 2, "text", "A\xc3\xbf" "B");
 		out_is(0, 3, "status", "MALFORMED");
 		out_is(0, 3, "text", "IZ:\xef\xbf\xbd\xef\xbf\xbd");
 		out_is(0, 4, "status", "VALID");
