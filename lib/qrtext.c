@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -264,6 +265,35 @@ convert(struct buf *b, iconv_t cd, const unsigned char *p, size_t n,
 	return 0;
 }
 
+/* The UTF-8 appended from byte from on made strict: glibc's UTF-8
+ * decoder passes code points above U+10FFFF, so anything that is not a
+ * strict UTF-8 character (NUL is one) becomes U+FFFD. */
+static int
+strict(struct buf *b, size_t from)
+{
+	unsigned char *t;
+	size_t n = b->len - from, i, k;
+	uint32_t cp;
+	int r = 0;
+
+	if (n == 0)
+		return 0;
+	if ((t = malloc(n)) == NULL)
+		return IZIN_ENOMEM;
+	memcpy(t, b->p + from, n);
+	b->len = from;
+	for (i = 0; i < n && r == 0; i += k) {
+		k = t[i] == 0 ? 1 : izin_utf8_char(t + i, n - i, &cp);
+		if (k == 0) {
+			r = put(b, "\xef\xbf\xbd", 3);
+			k = 1;
+		} else
+			r = put(b, (const char *)t + i, k);
+	}
+	free(t);
+	return r;
+}
+
 /* The bytes of one charset; with no iconv for it, each byte at or above
  * 0x80 is U+FFFD (the text still reads where it is ASCII). */
 static int
@@ -271,7 +301,7 @@ convert_cs(struct buf *b, const char *name, const unsigned char *p,
            size_t n)
 {
 	iconv_t cd;
-	size_t i;
+	size_t i, from;
 	int r;
 
 	if (n == 0)
@@ -284,9 +314,10 @@ convert_cs(struct buf *b, const char *name, const unsigned char *p,
 			    put(b, "\xef\xbf\xbd", 3);
 		return r;
 	}
+	from = b->len;
 	r = convert(b, cd, p, n, strcmp(name, SJIS_ICONV) == 0);
 	iconv_close(cd);
-	return r;
+	return r < 0 ? r : strict(b, from);
 }
 
 static const struct cs guessed[] = {
@@ -394,10 +425,14 @@ izin_qrtext_utf8(const izin_qrbits *q, const char *bytes, size_t len,
 	if (how != NULL && first != NULL)
 		*how = first;
 done:
+	if (r == 0)
+		r = grow(&b, 0);
 	if (r < 0) {
 		free(b.p);
 		return r;
 	}
+	/* A code of no characters: the buffer was grown, never written. */
+	b.p[b.len] = '\0';
 	*out = b.p;
 	*outlen = b.len;
 	return 0;

@@ -445,6 +445,17 @@ START_TEST(test_hostile_bitstreams)
 		ck_assert_uint_eq(q.len, _i == 7 ? 1 : 0);
 		if (_i == 7)
 			ck_assert_int_eq(q.data[0], 'A');
+		/* No segment at all: an empty text (found by
+		 * fuzz_qrbits: it was left unterminated). */
+		if (_i == 8) {
+			size_t n;
+			const char *how;
+			char *u = utf8_of(&q, NULL, 0, &n, &how);
+
+			ck_assert_uint_eq(n, 0);
+			ck_assert_str_eq(how, "ASCII");
+			free(u);
+		}
 	} else
 		ck_assert_ptr_null(q.data);
 	izin_qrbits_clear(&q);
@@ -537,6 +548,10 @@ START_TEST(test_guess_bytes)
 		{ "\xb1\xb2", "\xef\xbd\xb1\xef\xbd\xb2", "guessed Shift_JIS" },
 		/* 0x80-0x9f single: not Latin-1, not UTF-8, not SJIS */
 		{ "\x85", "\xc2\x85", "guessed ISO-8859-1" },
+		/* UTF-8 by the guess's rule, but above U+10FFFF (glibc's
+		 * decoder passes it): U+FFFD a byte (found by fuzz_qrbits) */
+		{ "\xf7\xb7\xb9\x9b", "\xef\xbf\xbd\xef\xbf\xbd"
+		  "\xef\xbf\xbd\xef\xbf\xbd", "guessed UTF-8" },
 	};
 	const char *how;
 	size_t n;
@@ -720,7 +735,7 @@ qrbits_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("text");
 	tcase_add_loop_test(tc, test_text, 0, 12);
-	tcase_add_loop_test(tc, test_guess_bytes, 0, 6);
+	tcase_add_loop_test(tc, test_guess_bytes, 0, 7);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("scan");
 	tcase_set_timeout(tc, 60);
