@@ -141,5 +141,11 @@ int izin_qrbits_sample(const izin_image *img, const double pts[4][2],
  */
 int izin_qrtext_utf8(const izin_qrbits *q, const char *bytes, size_t len,
                      char **out, size_t *outlen, const char **how);
+/* What zbar 0.23 makes of q's segments in binary mode: those under an
+ * ECI it knows (0-18 but 14, 20, 26) converted with its iconv names
+ * ("SJIS" makes 0x5c YEN SIGN), the rest as stored.  0 and *out
+ * (malloc'd, NUL-terminated, *outlen bytes), IZIN_EINVAL when a
+ * conversion fails (zbar drops such a code), IZIN_ENOMEM. */
+int izin_qrtext_zbar(const izin_qrbits *q, char **out, size_t *outlen);
 
 #endif

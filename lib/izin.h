@@ -816,8 +816,11 @@ typedef struct izin_codes {
  * upscaled copy of a small one, and blurred-thresholded, sharpened,
  * inverted and blurred copies; then, last, the geometry stage, which
  * straightens codes seen at a steep angle or on a curved page before
- * zbar reads them (8 passes in all).  Texts are the code's
- * bytes as stored (zbar's charset guessing is off).  The same text found
+ * zbar reads them (8 passes in all).  Texts are the code's bytes as
+ * stored (zbar's charset guessing is off; zbar itself puts the bytes
+ * under an ECI it knows, 1-18, 20 or 26, into UTF-8, and drops a code
+ * whose bytes do not convert), each with its text as UTF-8 (see
+ * izin_codes).  The same text found
  * twice is reported once, also when an image holds two prints of one
  * card.  *out holds zero or more codes; caller frees with
  * izin_codes_free().  Thread-safe: each call uses its own zbar scanner. */

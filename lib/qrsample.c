@@ -153,7 +153,7 @@ matches(const izin_qrbits *q, const char *want, size_t wantlen)
 		return 1;
 	/* zbar puts byte segments under an ECI it knows into UTF-8 even
 	 * in binary mode. */
-	if (!q->has_eci || izin_qrtext_utf8(q, NULL, 0, &u, &ulen, NULL) < 0)
+	if (!q->has_eci || izin_qrtext_zbar(q, &u, &ulen) < 0)
 		return 0;
 	ok = ulen == wantlen && memcmp(u, want, wantlen) == 0;
 	free(u);

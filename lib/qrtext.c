@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <iconv.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -399,6 +400,9 @@ izin_qrtext_utf8(const izin_qrbits *q, const char *bytes, size_t len,
 	for (i = 0; i < q->nseg && r == 0; i = j) {
 		const izin_qrseg *s = &q->seg[i];
 
+		/* Digits and the 45 characters are characters, not bytes:
+		 * ASCII under any ECI (zxing-cpp would run them through
+		 * UTF-16BE too, making nonsense of them). */
 		if (s->mode == IZIN_QRSEG_NUMERIC ||
 		    s->mode == IZIN_QRSEG_ALNUM) {
 			r = put(&b, (const char *)d + s->off, s->len);
@@ -432,6 +436,84 @@ done:
 		return r;
 	}
 	/* A code of no characters: the buffer was grown, never written. */
+	b.p[b.len] = '\0';
+	*out = b.p;
+	*outlen = b.len;
+	return 0;
+}
+
+/* The iconv name zbar 0.23 gives an ECI it converts in binary mode, or
+ * NULL for one it passes over (zbar/qrcode/qrdectxt.c). */
+static const char *
+zbar_name(long eci, char *buf, size_t size)
+{
+	if (eci == 0 || eci == 2)
+		return "CP437";
+	if (eci >= 1 && eci <= 18 && eci != 14) {
+		snprintf(buf, size, "ISO8859-%ld", eci < 3 ? 1 : eci - 2);
+		return buf;
+	}
+	if (eci == 20)
+		return "SJIS";
+	if (eci == 26)
+		return "UTF-8";
+	return NULL;
+}
+
+int
+izin_qrtext_zbar(const izin_qrbits *q, char **out, size_t *outlen)
+{
+	struct buf b = { NULL, 0, 0 };
+	char nbuf[16], *in, *o;
+	const char *name = NULL;
+	size_t i, j, start, end, inleft, outleft;
+	iconv_t cd;
+	int r = 0;
+
+	*out = NULL;
+	*outlen = 0;
+	for (i = 0; i < q->nseg && r == 0; i = j) {
+		const izin_qrseg *s = &q->seg[i];
+		const char *n = s->eci >= 0 ? zbar_name(s->eci, nbuf,
+		    sizeof nbuf) : NULL;
+
+		/* zbar keeps the last ECI it knew over one it does not. */
+		if (n != NULL || s->eci < 0)
+			name = n;
+		j = i + 1;
+		if (name == NULL || s->mode == IZIN_QRSEG_NUMERIC ||
+		    s->mode == IZIN_QRSEG_ALNUM) {
+			r = put(&b, (const char *)q->data + s->off, s->len);
+			continue;
+		}
+		start = s->off;
+		end = s->off + s->len;
+		while (j < q->nseg && q->seg[j].eci == s->eci &&
+		    (q->seg[j].mode == IZIN_QRSEG_BYTE ||
+		    q->seg[j].mode == IZIN_QRSEG_KANJI))
+			end += q->seg[j++].len;
+		if ((cd = iconv_open("UTF-8", name)) == (iconv_t)-1)
+			r = IZIN_EINVAL;
+		else {
+			if ((r = grow(&b, 4 * (end - start) + 8)) == 0) {
+				in = (char *)q->data + start;
+				inleft = end - start;
+				o = b.p + b.len;
+				outleft = b.cap - b.len - 1;
+				if (iconv(cd, &in, &inleft, &o, &outleft) ==
+				    (size_t)-1)
+					r = IZIN_EINVAL;
+				b.len = (size_t)(o - b.p);
+			}
+			iconv_close(cd);
+		}
+	}
+	if (r == 0)
+		r = grow(&b, 0);
+	if (r < 0) {
+		free(b.p);
+		return r;
+	}
 	b.p[b.len] = '\0';
 	*out = b.p;
 	*outlen = b.len;

@@ -626,6 +626,16 @@ START_TEST(test_scan_eci20)
 }
 END_TEST
 
+/* zbar's "SJIS" makes 0x5c YEN SIGN and 0x7e OVERLINE; the reading
+ * still matches its bytes, and the text keeps '\\' and '~'. */
+START_TEST(test_scan_eci20_ascii)
+{
+	scan_input(input(20, QR_MODE_8, "a\\b~\x93\xfa", 6),
+	    "a\xc2\xa5" "b\xe2\x80\xbe\xe6\x97\xa5", 10,
+	    "a\\b~\xe6\x97\xa5", "ECI 20 Shift_JIS");
+}
+END_TEST
+
 START_TEST(test_scan_eci26)
 {
 	scan_input(input(26, QR_MODE_8, "caf\xc3\xa9", 5), "caf\xc3\xa9", 5,
@@ -742,6 +752,7 @@ qrbits_suite(void)
 	tcase_add_test(tc, test_scan_sjis_bytes);
 	tcase_add_test(tc, test_scan_kanji);
 	tcase_add_test(tc, test_scan_eci20);
+	tcase_add_test(tc, test_scan_eci20_ascii);
 	tcase_add_test(tc, test_scan_eci26);
 	tcase_add_test(tc, test_scan_eci3);
 	tcase_add_test(tc, test_scan_latin1);
