@@ -408,7 +408,7 @@ put_bytes(struct out *o, const unsigned char *p, size_t n)
 	unsigned char *d;
 	size_t cap;
 
-	if (q->len + n + 1 > o->datacap) {
+	if (q->data == NULL || q->len + n + 1 > o->datacap) {
 		cap = o->datacap ? o->datacap : 64;
 		while (cap < q->len + n + 1)
 			cap *= 2;
@@ -417,7 +417,8 @@ put_bytes(struct out *o, const unsigned char *p, size_t n)
 		q->data = d;
 		o->datacap = cap;
 	}
-	memcpy(q->data + q->len, p, n);
+	if (n > 0)
+		memcpy(q->data + q->len, p, n);
 	q->len += n;
 	q->data[q->len] = '\0';
 	return 0;
@@ -559,7 +560,6 @@ parse(struct bits *b, izin_qrbits *q)
 				c[0] = (unsigned char)bits_get(b, 8);
 				break;
 			default:
-				k = 1;
 				v = bits_get(b, 13);
 				v = (v / 0xc0) << 8 | v % 0xc0;
 				v += v < 0x1f00 ? 0x8140 : 0xc140;

@@ -178,8 +178,8 @@ try_version(const izin_image *img, const double pts[4][2], int v,
 	src[3][0] = side, src[3][1] = 0;
 	if (izin_homog_quad(src, pts, &h) < 0)
 		return 0;
-	s = malloc((size_t)side * side);
-	m = malloc((size_t)side * side);
+	s = calloc((size_t)side, (size_t)side);
+	m = calloc((size_t)side, (size_t)side);
 	if (s == NULL || m == NULL) {
 		free(s);
 		free(m);

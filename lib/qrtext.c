@@ -182,7 +182,7 @@ grow(struct buf *b, size_t more)
 	size_t cap = b->cap ? b->cap : 64;
 	char *p;
 
-	if (b->len + more + 1 <= b->cap)
+	if (b->p != NULL && b->len + more + 1 <= b->cap)
 		return 0;
 	while (cap < b->len + more + 1)
 		cap *= 2;
@@ -198,7 +198,8 @@ put(struct buf *b, const char *p, size_t n)
 {
 	if (grow(b, n) < 0)
 		return IZIN_ENOMEM;
-	memcpy(b->p + b->len, p, n);
+	if (n > 0)
+		memcpy(b->p + b->len, p, n);
 	b->len += n;
 	b->p[b->len] = '\0';
 	return 0;
