@@ -666,10 +666,10 @@ izin_qrbits_layout(int v, int ecl, int *nb, int *ne, int *nshort,
 int
 izin_qrbits_read(const unsigned char *m, int side, izin_qrbits *q)
 {
-	unsigned char *fn = NULL, *cw = NULL, *blk = NULL, *data = NULL;
-	int v, ecl, mask, ncw, nb, ne, nshort, shortlen, nd, i, j, k, x, y;
-	int right, vert, upward, r = IZIN_EINVAL, fixed = 0, c;
-	size_t bit = 0, nbit;
+	unsigned char *cw = NULL, *blk = NULL, *data = NULL;
+	int v, ecl, mask, ncw, nb, ne, nshort, shortlen, nd, i, k, x, y;
+	int r = IZIN_EINVAL, fixed = 0, c, *order = NULL;
+	size_t bit;
 	struct bits bs;
 
 	if (q == NULL)
@@ -680,36 +680,24 @@ izin_qrbits_read(const unsigned char *m, int side, izin_qrbits *q)
 		return IZIN_EINVAL;
 	pthread_once(&gf_once, gf_fill);
 	ncw = raw_codewords(v);
-	nb = nblocks[ecl][v];
-	ne = ecc_per_block[ecl][v];
-	nshort = nb - ncw % nb;
-	shortlen = ncw / nb;
-	nd = ncw - nb * ne;
-	fn = malloc((size_t)side * side);
+	shortlen = ncw / nblocks[ecl][v];
+	nd = ncw - nblocks[ecl][v] * ecc_per_block[ecl][v];
+	order = malloc((size_t)ncw * 8 * sizeof *order);
 	cw = calloc((size_t)ncw, 1);
 	blk = malloc((size_t)shortlen + 1);
 	data = malloc((size_t)nd + 1);
-	if (fn == NULL || cw == NULL || blk == NULL || data == NULL) {
+	if (order == NULL || cw == NULL || blk == NULL || data == NULL) {
 		r = IZIN_ENOMEM;
 		goto out;
 	}
-	mark_function(fn, v);
-	nbit = (size_t)ncw * 8;
-	for (right = side - 1; right >= 1; right -= 2) {
-		if (right == 6)
-			right = 5;
-		upward = ((right + 1) & 2) == 0;
-		for (vert = 0; vert < side; vert++)
-			for (j = 0; j < 2; j++) {
-				x = right - j;
-				y = upward ? side - 1 - vert : vert;
-				if (fn[y * side + x] || bit >= nbit)
-					continue;
-				if (M(x, y) ^ mask_bit(mask, x, y))
-					cw[bit >> 3] |= (unsigned char)
-					    (0x80 >> (bit & 7));
-				bit++;
-			}
+	/* The codewords' bits, in the order the standard places them,
+	 * unmasked. */
+	izin_qrbits_layout(v, ecl, &nb, &ne, &nshort, order);
+	for (bit = 0; bit < (size_t)ncw * 8; bit++) {
+		x = order[bit] % side;
+		y = order[bit] / side;
+		if (M(x, y) ^ mask_bit(mask, x, y))
+			cw[bit >> 3] |= (unsigned char)(0x80 >> (bit & 7));
 	}
 	/* Block k's codeword i sits at i * nb + k for its data part (the
 	 * short blocks skip the last data round) and after all data for
@@ -742,7 +730,7 @@ izin_qrbits_read(const unsigned char *m, int side, izin_qrbits *q)
 	bs.pos = 0;
 	r = parse(&bs, q);
 out:
-	free(fn);
+	free(order);
 	free(cw);
 	free(blk);
 	free(data);

@@ -193,6 +193,24 @@ grow(struct buf *b, size_t more)
 	return 0;
 }
 
+/* Hand over b's text, NUL-terminated, when r (how making it went) is 0;
+ * else free it and pass r on.  A text of no characters still gets its
+ * buffer. */
+static int
+finish(struct buf *b, int r, char **out, size_t *outlen)
+{
+	if (r == 0)
+		r = grow(b, 0);
+	if (r < 0) {
+		free(b->p);
+		return r;
+	}
+	b->p[b->len] = '\0';
+	*out = b->p;
+	*outlen = b->len;
+	return 0;
+}
+
 static int
 put(struct buf *b, const char *p, size_t n)
 {
@@ -430,17 +448,7 @@ izin_qrtext_utf8(const izin_qrbits *q, const char *bytes, size_t len,
 	if (how != NULL && first != NULL)
 		*how = first;
 done:
-	if (r == 0)
-		r = grow(&b, 0);
-	if (r < 0) {
-		free(b.p);
-		return r;
-	}
-	/* A code of no characters: the buffer was grown, never written. */
-	b.p[b.len] = '\0';
-	*out = b.p;
-	*outlen = b.len;
-	return 0;
+	return finish(&b, r, out, outlen);
 }
 
 /* The iconv name zbar 0.23 gives an ECI it converts in binary mode, or
@@ -509,14 +517,5 @@ izin_qrtext_zbar(const izin_qrbits *q, char **out, size_t *outlen)
 			iconv_close(cd);
 		}
 	}
-	if (r == 0)
-		r = grow(&b, 0);
-	if (r < 0) {
-		free(b.p);
-		return r;
-	}
-	b.p[b.len] = '\0';
-	*out = b.p;
-	*outlen = b.len;
-	return 0;
+	return finish(&b, r, out, outlen);
 }
