@@ -682,7 +682,7 @@ izin_qrbits_read(const unsigned char *m, int side, izin_qrbits *q)
 	ncw = raw_codewords(v);
 	shortlen = ncw / nblocks[ecl][v];
 	nd = ncw - nblocks[ecl][v] * ecc_per_block[ecl][v];
-	order = malloc((size_t)ncw * 8 * sizeof *order);
+	order = calloc((size_t)ncw * 8, sizeof *order);
 	cw = calloc((size_t)ncw, 1);
 	blk = malloc((size_t)shortlen + 1);
 	data = malloc((size_t)nd + 1);
@@ -692,7 +692,8 @@ izin_qrbits_read(const unsigned char *m, int side, izin_qrbits *q)
 	}
 	/* The codewords' bits, in the order the standard places them,
 	 * unmasked. */
-	izin_qrbits_layout(v, ecl, &nb, &ne, &nshort, order);
+	if (izin_qrbits_layout(v, ecl, &nb, &ne, &nshort, order) != ncw)
+		goto out;
 	for (bit = 0; bit < (size_t)ncw * 8; bit++) {
 		x = order[bit] % side;
 		y = order[bit] / side;
