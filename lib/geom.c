@@ -919,22 +919,43 @@ static izin_image *
 flatten(const izin_image *im, const struct model *m)
 {
 	int side = m->side, n = side + 2 * FLAT_QUIET, i, j, a, b, k, cnt;
-	double *val, x, y, v, sum;
+	double *val, (*g)[2], x, y, v, sum, fx, fy;
 	static const double off[5][2] = { { 0, 0 }, { -0.22, -0.22 },
 		{ 0.22, -0.22 }, { -0.22, 0.22 }, { 0.22, 0.22 } };
 	izin_image *out;
 
-	if ((val = malloc((size_t)side * side * sizeof *val)) == NULL)
+	val = malloc((size_t)side * side * sizeof *val);
+	g = malloc((size_t)(side + 1) * (side + 1) * sizeof *g);
+	if (val == NULL || g == NULL) {
+		free(val);
+		free(g);
 		return NULL;
+	}
+	/* The model at the modules' corners only (a spline is costly to
+	 * evaluate); within a module, which no map bends, bilinear. */
+	for (i = 0; i <= side; i++)
+		for (j = 0; j <= side; j++)
+			model_map(m, j, i, &g[i * (side + 1) + j][0],
+			    &g[i * (side + 1) + j][1]);
 	for (i = 0; i < side; i++)
 		for (j = 0; j < side; j++) {
+			const double *p00 = g[i * (side + 1) + j];
+			const double *p01 = g[i * (side + 1) + j + 1];
+			const double *p10 = g[(i + 1) * (side + 1) + j];
+			const double *p11 = g[(i + 1) * (side + 1) + j + 1];
+
 			for (v = 0, k = 0; k < 5; k++) {
-				model_map(m, j + 0.5 + off[k][0],
-				    i + 0.5 + off[k][1], &x, &y);
+				fx = 0.5 + off[k][0];
+				fy = 0.5 + off[k][1];
+				x = (p00[0] * (1 - fx) + p01[0] * fx) * (1 - fy) +
+				    (p10[0] * (1 - fx) + p11[0] * fx) * fy;
+				y = (p00[1] * (1 - fx) + p01[1] * fx) * (1 - fy) +
+				    (p10[1] * (1 - fx) + p11[1] * fx) * fy;
 				v += sample(im, x, y);
 			}
 			val[i * side + j] = v / 5;
 		}
+	free(g);
 	if (izin_image_new(n * FLAT_SCALE, n * FLAT_SCALE, &out) != IZIN_OK) {
 		free(val);
 		return NULL;
@@ -1111,12 +1132,10 @@ fit_version(const struct symbol *s, int version, const struct track tr[4],
 			if (order[i][0] >= 0)
 				memcpy(order[k++], order[i], sizeof order[i]);
 		n = k;
+		/* Nothing new: the fit is the one already tried.  Else m
+		 * was fitted with the last pattern found. */
 		if (c.n == before)
 			break;
-		if (model_fit(&m, &c, side, terms_for(&c)) < 0) {
-			r = 0;
-			goto out;
-		}
 		if ((r = attempt(s, &m, try, arg)) != 0 ||
 		    (r = attempt_spline(s, &c, &m, try, arg)) != 0)
 			goto out;
