@@ -591,27 +591,6 @@ model_module(const struct model *m, double u, double v)
 	return (hypot(x1 - x0, y1 - y0) + hypot(x2 - x0, y2 - y0)) / 2;
 }
 
-/* Gray level at a point, bilinear; white off the image. */
-static double
-sample(const izin_image *im, double x, double y)
-{
-	int x0, y0;
-	double fx, fy;
-	const unsigned char *p;
-
-	x -= 0.5;
-	y -= 0.5;
-	if (!(x >= 0 && y >= 0 && x < im->width - 1 && y < im->height - 1))
-		return 255;
-	x0 = (int)x;
-	y0 = (int)y;
-	fx = x - x0;
-	fy = y - y0;
-	p = im->gray + (size_t)y0 * im->width + x0;
-	return (p[0] * (1 - fx) + p[1] * fx) * (1 - fy) +
-	    (p[im->width] * (1 - fx) + p[im->width + 1] * fx) * fy;
-}
-
 /* The centres of the alignment patterns along one axis of a version
  * (ISO/IEC 18004 annex E): 6, then evenly spaced down to side - 7. */
 static int
@@ -727,7 +706,7 @@ profile(const izin_image *im, const double p[2], const double d[2],
 
 	for (int k = 0; k < PROF_N; k++) {
 		t = span * (2.0 * k / (PROF_N - 1) - 1);
-		prof[k] = sample(im, p[0] + t * d[0], p[1] + t * d[1]);
+		prof[k] = izin_gray_at(im, p[0] + t * d[0], p[1] + t * d[1]);
 		min = fmin(min, prof[k]);
 		max = fmax(max, prof[k]);
 	}
@@ -769,7 +748,7 @@ follow(const izin_image *im, const double start[2], const double step[2],
 		min = 255;
 		max = 0;
 		for (k = 0; k < 25; k++) {
-			v = sample(im, p[0] + (k + 1) * 0.1 * len * e[0],
+			v = izin_gray_at(im, p[0] + (k + 1) * 0.1 * len * e[0],
 			    p[1] + (k + 1) * 0.1 * len * e[1]);
 			min = fmin(min, v);
 			max = fmax(max, v);
@@ -778,10 +757,10 @@ follow(const izin_image *im, const double start[2], const double step[2],
 			return 0;
 		thr = (min + max) / 2;
 		found = 0;
-		prev = sample(im, p[0] + 0.3 * len * e[0],
+		prev = izin_gray_at(im, p[0] + 0.3 * len * e[0],
 		    p[1] + 0.3 * len * e[1]);
 		for (k = 4; k < 25 && !found; k++) {
-			v = sample(im, p[0] + k * 0.1 * len * e[0],
+			v = izin_gray_at(im, p[0] + k * 0.1 * len * e[0],
 			    p[1] + k * 0.1 * len * e[1]);
 			if ((v < thr) != dark && (prev < thr) == dark) {
 				t = (k - 1 + (prev - thr) / (prev - v)) * 0.1;
@@ -951,7 +930,7 @@ flatten(const izin_image *im, const struct model *m)
 				    (p10[0] * (1 - fx) + p11[0] * fx) * fy;
 				y = (p00[1] * (1 - fx) + p01[1] * fx) * (1 - fy) +
 				    (p10[1] * (1 - fx) + p11[1] * fx) * fy;
-				v += sample(im, x, y);
+				v += izin_gray_at(im, x, y);
 			}
 			val[i * side + j] = v / 5;
 		}

@@ -30,6 +30,11 @@ int izin_homog_fit(const double (*src)[2], const double (*dst)[2],
 void izin_homog_apply(const izin_homog *h, double x, double y, double *ox,
                       double *oy);
 
+/* The gray level of img at (x, y), bilinear between pixel centres (a
+ * pixel's centre at + 0.5); a point off the image takes the nearest
+ * edge's level, and NaN the corner's. */
+double izin_gray_at(const izin_image *img, double x, double y);
+
 /* Modules a side of a QR symbol of a version (1-40): 17 + 4 v. */
 #define IZIN_QR_SIDE(v) (17 + 4 * (v))
 

@@ -1,7 +1,8 @@
 /*
  * homog.c - plane projective maps from four point pairs, for the QR
  * geometry stage: a symbol seen at an angle is the image of a flat square
- * under one such map.
+ * under one such map; and the gray level between pixels, where such a
+ * map lands.
  */
 #include <math.h>
 #include <string.h>
@@ -185,4 +186,37 @@ izin_homog_apply(const izin_homog *h, double x, double y, double *ox,
 		w = w < 0 ? -1e-12 : 1e-12;
 	*ox = (m[0] * x + m[1] * y + m[2]) / w;
 	*oy = (m[3] * x + m[4] * y + m[5]) / w;
+}
+
+double
+izin_gray_at(const izin_image *img, double x, double y)
+{
+	int ix, iy, x1, y1;
+	double fx, fy, a, b;
+	const unsigned char *p = img->gray;
+
+	/* zbar's points and module centres are in pixel units, a pixel's
+	 * centre at + 0.5. */
+	x -= 0.5;
+	y -= 0.5;
+	/* Written so that NaN, from a degenerate map, lands at 0. */
+	if (!(x >= 0))
+		x = 0;
+	if (!(y >= 0))
+		y = 0;
+	if (x > img->width - 1)
+		x = img->width - 1;
+	if (y > img->height - 1)
+		y = img->height - 1;
+	ix = (int)x;
+	iy = (int)y;
+	fx = x - ix;
+	fy = y - iy;
+	x1 = ix + 1 < img->width ? ix + 1 : ix;
+	y1 = iy + 1 < img->height ? iy + 1 : iy;
+	a = p[(size_t)iy * img->width + ix] * (1 - fx) +
+	    p[(size_t)iy * img->width + x1] * fx;
+	b = p[(size_t)y1 * img->width + ix] * (1 - fx) +
+	    p[(size_t)y1 * img->width + x1] * fx;
+	return a * (1 - fy) + b * fy;
 }

@@ -14,39 +14,6 @@
 #include "izin.h"
 #include "geom_internal.h"
 
-static double
-pixel(const izin_image *img, double x, double y)
-{
-	int ix, iy, x1, y1;
-	double fx, fy, a, b;
-	const unsigned char *p = img->gray;
-
-	/* zbar's points and module centres are in pixel units, a pixel's
-	 * centre at + 0.5. */
-	x -= 0.5;
-	y -= 0.5;
-	/* Written so that NaN, from a degenerate map, lands at 0. */
-	if (!(x >= 0))
-		x = 0;
-	if (!(y >= 0))
-		y = 0;
-	if (x > img->width - 1)
-		x = img->width - 1;
-	if (y > img->height - 1)
-		y = img->height - 1;
-	ix = (int)x;
-	iy = (int)y;
-	fx = x - ix;
-	fy = y - iy;
-	x1 = ix + 1 < img->width ? ix + 1 : ix;
-	y1 = iy + 1 < img->height ? iy + 1 : iy;
-	a = p[(size_t)iy * img->width + ix] * (1 - fx) +
-	    p[(size_t)iy * img->width + x1] * fx;
-	b = p[(size_t)y1 * img->width + ix] * (1 - fx) +
-	    p[(size_t)y1 * img->width + x1] * fx;
-	return a * (1 - fy) + b * fy;
-}
-
 /* Halfway between the dark and the light of the symbol's bounding box
  * (its 5th and 95th percentiles, over 48 x 48 pixels), or -1 when there
  * is no contrast to read. */
@@ -64,7 +31,7 @@ threshold(const izin_image *img, const double pts[4][2])
 	}
 	for (i = 0; i < 48; i++)
 		for (j = 0; j < 48; j++)
-			hist[(int)pixel(img, x0 + (x1 - x0) * (j + 0.5) / 48,
+			hist[(int)izin_gray_at(img, x0 + (x1 - x0) * (j + 0.5) / 48,
 			    y0 + (y1 - y0) * (i + 0.5) / 48)]++;
 	for (lo = 0, n = 0; (n += hist[lo]) < 48 * 48 / 20; lo++)
 		;
@@ -105,7 +72,7 @@ side_from_finder(const izin_image *img, const double pts[4][2], int c,
 		    unit[c][0] + (unit[(c + 2) % 4][0] - unit[c][0]) * t,
 		    unit[c][1] + (unit[(c + 2) % 4][1] - unit[c][1]) * t,
 		    &x, &y);
-		dark = pixel(img, x, y) < thr;
+		dark = izin_gray_at(img, x, y) < thr;
 		/* A corner point a little outside: light before the
 		 * finder. */
 		if (!dark && k == 0 && run[0] == 0)
@@ -188,7 +155,7 @@ try_version(const izin_image *img, const double pts[4][2], int v,
 	for (y = 0; y < side; y++)
 		for (x = 0; x < side; x++) {
 			izin_homog_apply(&h, x + 0.5, y + 0.5, &px, &py);
-			s[y * side + x] = pixel(img, px, py) < thr;
+			s[y * side + x] = izin_gray_at(img, px, py) < thr;
 		}
 	for (t = 0; t < 8 && r == 0; t++) {
 		for (y = 0; y < side; y++)
