@@ -415,40 +415,6 @@ model_map(const struct model *m, double u, double v, double *x, double *y)
 	}
 }
 
-/* Solve the n x n system a x = b (a row-major, b in column n of each row
- * of n + 1), Gaussian elimination with partial pivoting. */
-static int
-solve(double *a, int n, double *x)
-{
-	int i, j, k, p;
-	double t;
-
-	for (k = 0; k < n; k++) {
-		for (p = k, i = k + 1; i < n; i++)
-			if (fabs(a[i * (n + 1) + k]) > fabs(a[p * (n + 1) + k]))
-				p = i;
-		if (fabs(a[p * (n + 1) + k]) < 1e-12)
-			return -1;
-		for (j = 0; j <= n && p != k; j++) {
-			t = a[k * (n + 1) + j];
-			a[k * (n + 1) + j] = a[p * (n + 1) + j];
-			a[p * (n + 1) + j] = t;
-		}
-		for (i = k + 1; i < n; i++) {
-			t = a[i * (n + 1) + k] / a[k * (n + 1) + k];
-			for (j = k; j <= n; j++)
-				a[i * (n + 1) + j] -= t * a[k * (n + 1) + j];
-		}
-	}
-	for (i = n - 1; i >= 0; i--) {
-		t = a[i * (n + 1) + n];
-		for (j = i + 1; j < n; j++)
-			t -= a[i * (n + 1) + j] * x[j];
-		x[i] = t / a[i * (n + 1) + i];
-	}
-	return 0;
-}
-
 /*
  * Fit the model to the control points: the homography by least squares,
  * then, with terms > 0, the displacement polynomial to what it leaves,
@@ -489,7 +455,8 @@ model_fit(struct model *m, const struct ctrl *c, int side, int terms)
 		for (j = 0; j < terms; j++)
 			ax[i * (terms + 1) + j] = a[i * (terms + 1) + j];
 	}
-	if (solve(a, terms, m->cx) < 0 || solve(ax, terms, m->cy) < 0)
+	if (izin_solve(a, terms, m->cx) < 0 ||
+	    izin_solve(ax, terms, m->cy) < 0)
 		return -1;
 	m->terms = terms;
 	return 0;
@@ -568,7 +535,7 @@ spline_fit(struct spline *sp, const struct ctrl *c, const izin_homog *h,
 				a[(size_t)(m + 1) * (n1 + 1) + i] = sp->p[i][0];
 				a[(size_t)(m + 2) * (n1 + 1) + i] = sp->p[i][1];
 			}
-			if (solve(a, n1, sp->w[q]) < 0) {
+			if (izin_solve(a, n1, sp->w[q]) < 0) {
 				spline_free(sp);
 				return -1;
 			}

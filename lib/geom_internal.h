@@ -30,6 +30,10 @@ int izin_homog_fit(const double (*src)[2], const double (*dst)[2],
 void izin_homog_apply(const izin_homog *h, double x, double y, double *ox,
                       double *oy);
 
+/* Solve the n x n system a x = b in place (a row-major with n + 1
+ * columns, b the last), partial pivoting; -1 when it is singular. */
+int izin_solve(double *a, int n, double *x);
+
 /* The gray level of img at (x, y), bilinear between pixel centres (a
  * pixel's centre at + 0.5); a point off the image takes the nearest
  * edge's level, and NaN the corner's. */

@@ -9,42 +9,44 @@
 
 #include "geom_internal.h"
 
-/* Solve the 8 x 8 system a x = b in place, partial pivoting; -1 when it
- * is singular (to rounding, relative to the largest entry). */
-static int
-solve8(double a[8][9], double x[8])
+/*
+ * Solve the n x n system a x = b in place: a is row-major with n + 1
+ * columns, b the last.  Gaussian elimination with partial pivoting; -1
+ * when the system is singular (to rounding, against its largest entry).
+ */
+int
+izin_solve(double *a, int n, double *x)
 {
 	double big = 0, t;
-	int i, j, k, p;
+	int i, j, k, p, w = n + 1;
 
-	for (i = 0; i < 8; i++)
-		for (j = 0; j < 8; j++)
-			big = fmax(big, fabs(a[i][j]));
-	if (big == 0)
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++)
+			big = fmax(big, fabs(a[i * w + j]));
+	if (!(big > 0))
 		return -1;
-	for (k = 0; k < 8; k++) {
-		for (p = k, i = k + 1; i < 8; i++)
-			if (fabs(a[i][k]) > fabs(a[p][k]))
+	for (k = 0; k < n; k++) {
+		for (p = k, i = k + 1; i < n; i++)
+			if (fabs(a[i * w + k]) > fabs(a[p * w + k]))
 				p = i;
-		if (fabs(a[p][k]) <= 1e-12 * big)
+		if (!(fabs(a[p * w + k]) > 1e-12 * big))
 			return -1;
-		if (p != k)
-			for (j = k; j < 9; j++) {
-				t = a[k][j];
-				a[k][j] = a[p][j];
-				a[p][j] = t;
-			}
-		for (i = k + 1; i < 8; i++) {
-			t = a[i][k] / a[k][k];
-			for (j = k; j < 9; j++)
-				a[i][j] -= t * a[k][j];
+		for (j = k; j < w && p != k; j++) {
+			t = a[k * w + j];
+			a[k * w + j] = a[p * w + j];
+			a[p * w + j] = t;
+		}
+		for (i = k + 1; i < n; i++) {
+			t = a[i * w + k] / a[k * w + k];
+			for (j = k; j < w; j++)
+				a[i * w + j] -= t * a[k * w + j];
 		}
 	}
-	for (i = 7; i >= 0; i--) {
-		t = a[i][8];
-		for (j = i + 1; j < 8; j++)
-			t -= a[i][j] * x[j];
-		x[i] = t / a[i][i];
+	for (i = n - 1; i >= 0; i--) {
+		t = a[i * w + n];
+		for (j = i + 1; j < n; j++)
+			t -= a[i * w + j] * x[j];
+		x[i] = t / a[i * w + i];
 	}
 	return 0;
 }
@@ -80,7 +82,7 @@ izin_homog_quad(const double src[4][2], const double dst[4][2],
 		memcpy(a[2 * i], r0, sizeof r0);
 		memcpy(a[2 * i + 1], r1, sizeof r1);
 	}
-	if (solve8(a, x) < 0)
+	if (izin_solve(&a[0][0], 8, x) < 0)
 		return IZIN_EINVAL;
 	for (i = 0; i < 8; i++) {
 		if (!isfinite(x[i]))
@@ -142,7 +144,7 @@ izin_homog_fit(const double (*src)[2], const double (*dst)[2],
 				for (k = 0; k < 9; k++)
 					a[j][k] += wi * r[q][j] * r[q][k];
 	}
-	if (solve8(a, x) < 0)
+	if (izin_solve(&a[0][0], 8, x) < 0)
 		return IZIN_EINVAL;
 	/* h = Td^-1 * x * Ts, with T(p) = s (p - c). */
 	for (i = 0; i < 8; i++)
